@@ -1,0 +1,201 @@
+import type { Config } from '../config/types.js';
+import type { ProbeOutcome, ProbeSample } from '../evidence.js';
+import { redact } from '../text/redact.js';
+import { httpRequest, type Clock, type HttpResult } from './http.js';
+
+/** The API version the probe speaks; the only one Anthropic documents. */
+export const ANTHROPIC_VERSION = '2023-06-01';
+/** Enough for a one-number answer: the canary must stay almost free. */
+export const CANARY_MAX_TOKENS = 10;
+/** A proxy's HTML error page can be hundreds of KB; the start is all the evidence we need. */
+const MAX_BODY_BYTES = 256 * 1024;
+/** Error messages and answers are kept short: they end up in tables. */
+const MAX_MESSAGE_CHARS = 500;
+const MAX_ANSWER_CHARS = 200;
+
+export type ProbeConfig = Pick<
+  Config,
+  'anthropicApiKey' | 'anthropicBaseUrl' | 'requestTimeoutMs' | 'canaryPrompt' | 'canaryExpect'
+>;
+
+type ErrorBody = {
+  error?: { type?: unknown; message?: unknown; details?: { error_code?: unknown } | null };
+  request_id?: unknown;
+};
+
+function asString(value: unknown): string | null {
+  return typeof value === 'string' && value.length > 0 ? value : null;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Every rate-limit header, standard and Priority Tier, by lower-case name. */
+function rateLimitHeaders(headers: Record<string, string>): Record<string, string> {
+  const picked: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (name.startsWith('anthropic-ratelimit-') || name.startsWith('anthropic-priority-')) picked[name] = value;
+  }
+  return picked;
+}
+
+/** A readable one-line description of a non-JSON body, e.g. a proxy's HTML page. */
+function describeNonJson(body: string, contentType: string | undefined): string {
+  const title = /<title[^>]*>([^<]{0,200})<\/title>/i.exec(body)?.[1]?.trim();
+  const kind = contentType?.split(';')[0]?.trim() || 'unknown content type';
+  if (title) return `non-JSON answer (${kind}): ${title}`;
+  const text = body
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+  return `non-JSON answer (${kind})${text ? `: ${text.slice(0, 120)}` : ', empty body'}`;
+}
+
+function extractAnswer(body: unknown): string | null {
+  if (!body || typeof body !== 'object') return null;
+  const message = body as { type?: unknown; content?: unknown };
+  if (message.type !== 'message' || !Array.isArray(message.content)) return null;
+  return message.content
+    .filter((block): block is { type: 'text'; text: string } => block?.type === 'text' && typeof block.text === 'string')
+    .map((block) => block.text)
+    .join('');
+}
+
+/** Turns one HTTP exchange into a sample. Pure apart from the regex test. */
+export function toSample(
+  result: HttpResult,
+  base: Pick<ProbeSample, 'model' | 'index' | 'startedAt'>,
+  config: Pick<ProbeConfig, 'anthropicApiKey' | 'canaryExpect'>,
+): ProbeSample {
+  const clean = (text: string | null, max: number): string | null =>
+    text === null ? null : redact(text, [config.anthropicApiKey]).slice(0, max);
+  const sample: ProbeSample = {
+    ...base,
+    outcome: 'ok',
+    httpStatus: null,
+    errorType: null,
+    errorMessage: null,
+    errorCode: null,
+    requestId: null,
+    timeToHeadersMs: result.timeToHeadersMs === null ? null : Math.round(result.timeToHeadersMs),
+    totalMs: Math.round(result.totalMs),
+    retryAfter: null,
+    shouldRetry: null,
+    rateLimit: rateLimitHeaders(result.headers),
+    location: null,
+    answer: null,
+    canaryPassed: null,
+  };
+  sample.requestId = clean(asString(result.headers['request-id']), 200);
+  sample.retryAfter = clean(asString(result.headers['retry-after']), 100);
+  sample.shouldRetry = clean(asString(result.headers['x-should-retry']), 20);
+
+  if (result.kind === 'failure') {
+    sample.httpStatus = result.status;
+    sample.errorType = result.code;
+    sample.errorMessage = clean(result.message, MAX_MESSAGE_CHARS);
+    const outcomeByPhase: Record<typeof result.phase, ProbeOutcome> = {
+      connect: 'network',
+      headers: result.timedOut ? 'timeout_headers' : 'connection_lost',
+      body: result.timedOut ? 'timeout_body' : 'connection_lost',
+    };
+    sample.outcome = outcomeByPhase[result.phase];
+    return sample;
+  }
+
+  sample.httpStatus = result.status;
+  const json = parseJson(result.body);
+  if (result.status >= 300 && result.status < 400) {
+    sample.outcome = 'redirect';
+    sample.location = clean(asString(result.headers.location), 300);
+    return sample;
+  }
+  if (result.status >= 200 && result.status < 300) {
+    const answer = extractAnswer(json);
+    if (answer === null) {
+      sample.outcome = 'bad_response';
+      sample.errorMessage = clean(
+        json === undefined ? describeNonJson(result.body, result.headers['content-type']) : 'JSON that is not a Messages response',
+        MAX_MESSAGE_CHARS,
+      );
+      return sample;
+    }
+    sample.answer = clean(answer, MAX_ANSWER_CHARS);
+    sample.canaryPassed = answer.trim().length > 0 && config.canaryExpect.test(answer);
+    return sample;
+  }
+
+  sample.outcome = 'http_error';
+  const errorBody = (json && typeof json === 'object' ? json : {}) as ErrorBody;
+  sample.errorType = clean(asString(errorBody.error?.type), 100);
+  sample.errorMessage = clean(
+    asString(errorBody.error?.message) ??
+      (json === undefined ? describeNonJson(result.body, result.headers['content-type']) : null),
+    MAX_MESSAGE_CHARS,
+  );
+  sample.errorCode = clean(asString(errorBody.error?.details?.error_code), 100);
+  sample.requestId = clean(asString(errorBody.request_id), 200) ?? sample.requestId;
+  return sample;
+}
+
+/** Sends one canary request to one model. Never throws, never retries. */
+export async function probeOnce(
+  config: ProbeConfig,
+  model: string,
+  index: number,
+  now: () => Date = () => new Date(),
+  clock?: Clock,
+): Promise<ProbeSample> {
+  const startedAt = now().toISOString();
+  const result = await httpRequest(
+    {
+      url: `${config.anthropicBaseUrl}/v1/messages`,
+      method: 'POST',
+      headers: {
+        'x-api-key': config.anthropicApiKey,
+        'anthropic-version': ANTHROPIC_VERSION,
+        'content-type': 'application/json',
+        'user-agent': 'claude-incident-runbook-action',
+      },
+      body: JSON.stringify({
+        model,
+        max_tokens: CANARY_MAX_TOKENS,
+        messages: [{ role: 'user', content: config.canaryPrompt }],
+      }),
+      timeoutMs: config.requestTimeoutMs,
+      maxBodyBytes: MAX_BODY_BYTES,
+    },
+    clock,
+  );
+  return toSample(result, { model, index, startedAt }, config);
+}
+
+/** Runs `tasks` with at most `limit` in flight, keeping results in task order. */
+export async function runBounded<T>(tasks: Array<() => Promise<T>>, limit: number): Promise<T[]> {
+  const results = new Array<T>(tasks.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < tasks.length) {
+      const position = next++;
+      results[position] = await tasks[position]!();
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, worker));
+  return results;
+}
+
+/** Every model's samples, `samples` per model, with bounded concurrency across all of them. */
+export async function probeModels(
+  config: ProbeConfig & Pick<Config, 'models' | 'samples' | 'concurrency'>,
+  now?: () => Date,
+): Promise<ProbeSample[]> {
+  const tasks = config.models.flatMap((model) =>
+    Array.from({ length: config.samples }, (_, index) => () => probeOnce(config, model, index, now)),
+  );
+  return runBounded(tasks, config.concurrency);
+}
