@@ -99,3 +99,32 @@ export interface Verdict {
   /** Extra lines explaining inconclusive/config_error verdicts, and warnings (unknown status components). */
   notes: string[];
 }
+
+/**
+ * Every diagnosis in the order of the `Diagnosis` union above: the tie-break order when two findings are
+ * equally severe. A Record keyed by Diagnosis makes the compiler reject a missing or extra entry.
+ */
+const DIAGNOSIS_ORDER: Record<Diagnosis, number> = {
+  key_rejected: 0,
+  billing: 1,
+  spend_limit: 2,
+  model_unavailable: 3,
+  rate_limited: 4,
+  server_error: 5,
+  overloaded: 6,
+  timeout: 7,
+  slow: 8,
+  intermittent_errors: 9,
+  degraded_quality: 10,
+  upstream_incident: 11,
+};
+
+/** Every diagnosis, tie-break order first to last. */
+export const DIAGNOSES: readonly Diagnosis[] = (Object.keys(DIAGNOSIS_ORDER) as Diagnosis[]).sort(
+  (a, b) => DIAGNOSIS_ORDER[a] - DIAGNOSIS_ORDER[b],
+);
+
+/** Lower number = wins a tie between equally severe findings. */
+export function diagnosisRank(d: Diagnosis): number {
+  return DIAGNOSIS_ORDER[d];
+}
