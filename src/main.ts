@@ -47,13 +47,22 @@ export async function triage(context: RunContext): Promise<RunResult> {
   const store =
     config.githubToken === ''
       ? null
-      : createIncidentStore(createGitHubClient(config.githubToken, config.githubApiUrl), config.repository, config.labels[0]!);
+      : createIncidentStore(
+          createGitHubClient(config.githubToken, config.githubApiUrl),
+          config.repository,
+          config.labels[0]!,
+        );
   const existing = await findIncident(store);
   const plan = planIncident({ verdict, evidence, existing, config, now: context.now() });
   let outcome: IssueOutcome;
   if (config.dryRun || store === null || verdict.kind === 'config_error') {
     if (config.dryRun) core.info(`Dry run: ${scrub(describePlan(plan))}`);
-    outcome = { taken: plan.taken, issueNumber: existing?.number ?? null, issueUrl: existing?.htmlUrl ?? null, dryRun: config.dryRun };
+    outcome = {
+      taken: plan.taken,
+      issueNumber: existing?.number ?? null,
+      issueUrl: existing?.htmlUrl ?? null,
+      dryRun: config.dryRun,
+    };
   } else {
     outcome = await applyPlan(store, plan, existing, scrub);
   }
@@ -61,13 +70,17 @@ export async function triage(context: RunContext): Promise<RunResult> {
   // 5. Outputs and the job summary, every run.
   const outputs = buildOutputs(verdict, outcome);
   for (const [name, value] of Object.entries(outputs)) core.setOutput(name, scrub(value));
-  await writeSummary(scrub(renderSummary({ verdict, evidence, plan, outcome, config, now: context.now() })));
+  await writeSummary(scrub(renderSummary({ verdict, evidence, plan, outcome, config })));
 
   if (verdict.kind === 'config_error') {
-    throw new ConfigError(`The probe was rejected as a configuration error, not an incident: ${verdict.notes.join(' ')}`);
+    throw new ConfigError(
+      `The probe was rejected as a configuration error, not an incident: ${verdict.notes.join(' ')}`,
+    );
   }
   if (verdict.kind === 'inconclusive') {
-    core.warning(scrub(`Inconclusive: ${verdict.notes.join(' ')} No incident was opened, updated or closed.`));
+    core.warning(
+      scrub(`Inconclusive: ${verdict.notes.join(' ')} No incident was opened, updated or closed.`),
+    );
   }
   return { verdict, outputs };
 }
@@ -101,9 +114,12 @@ async function findIncident(store: IncidentStore | null): Promise<IncidentIssue 
 
 function logVerdict(verdict: Verdict, scrub: (text: string) => string): void {
   const headline =
-    verdict.kind === 'unhealthy' ? `${verdict.severity} ${verdict.diagnosis}` : verdict.kind.replace('_', ' ');
+    verdict.kind === 'unhealthy'
+      ? `${verdict.severity} ${verdict.diagnosis}`
+      : verdict.kind.replace('_', ' ');
   core.info(`Verdict: ${headline}`);
-  for (const finding of verdict.findings) core.info(scrub(`  ${finding.severity} ${finding.diagnosis}: ${finding.reason}`));
+  for (const finding of verdict.findings)
+    core.info(scrub(`  ${finding.severity} ${finding.diagnosis}: ${finding.reason}`));
   for (const note of verdict.notes) core.info(scrub(`  note: ${note}`));
 }
 
@@ -124,7 +140,16 @@ export async function main(): Promise<void> {
     });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    const secrets = [core.getInput('anthropic-api-key'), core.getInput('github-token'), process.env.GITHUB_TOKEN ?? ''];
-    core.setFailed(redact(message, secrets.map((s) => s.trim())));
+    const secrets = [
+      core.getInput('anthropic-api-key'),
+      core.getInput('github-token'),
+      process.env.GITHUB_TOKEN ?? '',
+    ];
+    core.setFailed(
+      redact(
+        message,
+        secrets.map((s) => s.trim()),
+      ),
+    );
   }
 }

@@ -61,19 +61,26 @@ export function parseList(raw: string): string[] {
     .filter((s) => s.length > 0);
 }
 
-function parseInteger(input: string, raw: string, fallback: number, range: { min: number; max: number }): number {
+function parseInteger(
+  input: string,
+  raw: string,
+  fallback: number,
+  range: { min: number; max: number },
+): number {
   const text = raw.trim();
   if (text === '') return fallback;
   if (!/^\d+$/.test(text)) fail(input, raw, `expected a whole number from ${range.min} to ${range.max}`);
   const value = Number(text);
-  if (value < range.min || value > range.max) fail(input, raw, `expected a whole number from ${range.min} to ${range.max}`);
+  if (value < range.min || value > range.max)
+    fail(input, raw, `expected a whole number from ${range.min} to ${range.max}`);
   return value;
 }
 
 function parseRate(input: string, raw: string, fallback: number): number {
   const text = raw.trim();
   if (text === '') return fallback;
-  const accepted = 'expected a fraction greater than 0 and at most 1, e.g. 0.05 for 5 %, or a percentage such as 5%';
+  const accepted =
+    'expected a fraction greater than 0 and at most 1, e.g. 0.05 for 5 %, or a percentage such as 5%';
   const match = /^(\d+(?:\.\d+)?|\.\d+)(%?)$/.exec(text);
   if (!match) fail(input, raw, accepted);
   const value = Number(match[1]) / (match[2] === '%' ? 100 : 1);
@@ -100,14 +107,16 @@ function parseHttpUrl(input: string, raw: string, fallback: string): string {
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
     fail(input, raw, 'expected an absolute http(s) URL such as https://api.anthropic.com');
   }
-  if (url.username || url.password) fail(input, '(a URL with credentials)', 'credentials in the URL are not accepted');
+  if (url.username || url.password)
+    fail(input, '(a URL with credentials)', 'credentials in the URL are not accepted');
   if (url.search || url.hash) fail(input, raw, 'expected a base URL without query string or fragment');
   return url.toString().replace(/\/+$/, '');
 }
 
 function parseRepository(raw: string): { owner: string; repo: string } {
   const match = /^([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+)$/.exec(raw.trim());
-  if (!match) fail('repository', raw, 'expected owner/name, e.g. octo-org/payments (defaults to $GITHUB_REPOSITORY)');
+  if (!match)
+    fail('repository', raw, 'expected owner/name, e.g. octo-org/payments (defaults to $GITHUB_REPOSITORY)');
   return { owner: match[1]!, repo: match[2]! };
 }
 
@@ -134,21 +143,31 @@ export function parseConfig(read: InputReader, env: NodeJS.ProcessEnv): Config {
       'Input "github-token" is empty: pass ${{ github.token }} (the default in action.yml) with permissions issues: write, or set dry-run: true.',
     );
   }
-  const githubApiUrl = parseHttpUrl('github-api-url', read('github-api-url'), env.GITHUB_API_URL || 'https://api.github.com');
+  const githubApiUrl = parseHttpUrl(
+    'github-api-url',
+    read('github-api-url'),
+    env.GITHUB_API_URL || 'https://api.github.com',
+  );
   const repository = parseRepository(read('repository').trim() || env.GITHUB_REPOSITORY || '');
 
   const models = parseList(read('models'));
   const modelList = models.length > 0 ? models : [...DEFAULTS.models];
   for (const model of modelList) {
-    if (!MODEL_ID.test(model)) fail('models', model, 'expected model ids such as claude-haiku-4-5, separated by commas or newlines');
+    if (!MODEL_ID.test(model))
+      fail('models', model, 'expected model ids such as claude-haiku-4-5, separated by commas or newlines');
   }
-  if (new Set(modelList).size !== modelList.length) fail('models', modelList.join(','), 'each model may be listed once');
+  if (new Set(modelList).size !== modelList.length)
+    fail('models', modelList.join(','), 'each model may be listed once');
 
   const components = parseList(read('status-components'));
   const statusComponents = components.length > 0 ? components : [...DEFAULTS.statusComponents];
   for (const id of statusComponents) {
     if (!COMPONENT_ID.test(id)) {
-      fail('status-components', id, 'expected Statuspage component ids such as k8w3r06qmzrp (lower-case letters and digits)');
+      fail(
+        'status-components',
+        id,
+        'expected Statuspage component ids such as k8w3r06qmzrp (lower-case letters and digits)',
+      );
     }
   }
 
@@ -176,19 +195,28 @@ export function parseConfig(read: InputReader, env: NodeJS.ProcessEnv): Config {
   const labels = parseList(read('labels'));
   const labelList = labels.length > 0 ? labels : [...DEFAULTS.labels];
   for (const label of labelList) {
-    if (label.length > LIMITS.labelLength) fail('labels', label, `expected label names of at most ${LIMITS.labelLength} characters`);
+    if (label.length > LIMITS.labelLength)
+      fail('labels', label, `expected label names of at most ${LIMITS.labelLength} characters`);
   }
 
   const canaryPrompt = read('canary-prompt').trim() || DEFAULTS.canaryPrompt;
   if (canaryPrompt.length > LIMITS.canaryPromptLength) {
-    fail('canary-prompt', canaryPrompt, `expected at most ${LIMITS.canaryPromptLength} characters (keep the probe cheap)`);
+    fail(
+      'canary-prompt',
+      canaryPrompt,
+      `expected at most ${LIMITS.canaryPromptLength} characters (keep the probe cheap)`,
+    );
   }
   const expectRaw = read('canary-expect').trim() || DEFAULTS.canaryExpect;
   let canaryExpect: RegExp;
   try {
     canaryExpect = new RegExp(expectRaw);
   } catch (error) {
-    fail('canary-expect', expectRaw, `expected a JavaScript regular expression (${(error as Error).message})`);
+    fail(
+      'canary-expect',
+      expectRaw,
+      `expected a JavaScript regular expression (${(error as Error).message})`,
+    );
   }
 
   const serverUrl = env.GITHUB_SERVER_URL || 'https://github.com';
@@ -204,14 +232,27 @@ export function parseConfig(read: InputReader, env: NodeJS.ProcessEnv): Config {
     repository,
     models: modelList,
     samples: parseInteger('samples', read('samples'), DEFAULTS.samples, LIMITS.samples),
-    anthropicBaseUrl: parseHttpUrl('anthropic-base-url', read('anthropic-base-url'), DEFAULTS.anthropicBaseUrl),
+    anthropicBaseUrl: parseHttpUrl(
+      'anthropic-base-url',
+      read('anthropic-base-url'),
+      DEFAULTS.anthropicBaseUrl,
+    ),
     statusPageUrl: parseHttpUrl('status-page-url', read('status-page-url'), DEFAULTS.statusPageUrl),
     statusComponents,
     latencyThresholdMs,
-    errorRateThreshold: parseRate('error-rate-threshold', read('error-rate-threshold'), DEFAULTS.errorRateThreshold),
+    errorRateThreshold: parseRate(
+      'error-rate-threshold',
+      read('error-rate-threshold'),
+      DEFAULTS.errorRateThreshold,
+    ),
     requestTimeoutMs,
     concurrency: parseInteger('concurrency', read('concurrency'), DEFAULTS.concurrency, LIMITS.concurrency),
-    recoveryRuns: parseInteger('recovery-runs', read('recovery-runs'), DEFAULTS.recoveryRuns, LIMITS.recoveryRuns),
+    recoveryRuns: parseInteger(
+      'recovery-runs',
+      read('recovery-runs'),
+      DEFAULTS.recoveryRuns,
+      LIMITS.recoveryRuns,
+    ),
     labels: labelList,
     dryRun,
     canaryPrompt,

@@ -39,11 +39,16 @@ export async function applyPlan(
       };
       // Comment before closing, so that the closing explanation is there when people get the notification.
       if (plan.comment !== null) {
-        if (existing?.locked) core.warning(`Issue #${plan.issueNumber} is locked: the timeline comment was not posted.`);
+        if (existing?.locked)
+          core.warning(`Issue #${plan.issueNumber} is locked: the timeline comment was not posted.`);
         else await store.comment(plan.issueNumber, scrub(plan.comment));
       }
       if (plan.action === 'close') {
-        issue = await store.update(plan.issueNumber, { ...changes, state: 'closed', stateReason: 'completed' });
+        issue = await store.update(plan.issueNumber, {
+          ...changes,
+          state: 'closed',
+          stateReason: 'completed',
+        });
         core.info(`Closed incident issue #${plan.issueNumber}: ${issue.htmlUrl}`);
       } else if (Object.keys(changes).length > 0) {
         issue = await store.update(plan.issueNumber, changes);

@@ -47,13 +47,16 @@ function pacedGroup(minTimeMs: number): unknown {
 
 export function createGitHubClient(token: string, baseUrl: string): GitHubClient {
   const scale = timeScale() / 1_000;
-  const wantRetry = (kind: string) => (retryAfter: number, options: { method?: string; url?: string }, _o: unknown, retryCount: number) => {
-    const retrying = retryCount < GITHUB_RETRY_BUDGET.retries && retryAfter <= GITHUB_RETRY_BUDGET.maxRetryAfterSeconds;
-    core.warning(
-      `GitHub ${kind} on ${options.method} ${options.url}: ${retrying ? `retrying in ${retryAfter} s` : 'giving up'} (attempt ${retryCount + 1}).`,
-    );
-    return retrying;
-  };
+  const wantRetry =
+    (kind: string) =>
+    (retryAfter: number, options: { method?: string; url?: string }, _o: unknown, retryCount: number) => {
+      const retrying =
+        retryCount < GITHUB_RETRY_BUDGET.retries && retryAfter <= GITHUB_RETRY_BUDGET.maxRetryAfterSeconds;
+      core.warning(
+        `GitHub ${kind} on ${options.method} ${options.url}: ${retrying ? `retrying in ${retryAfter} s` : 'giving up'} (attempt ${retryCount + 1}).`,
+      );
+      return retrying;
+    };
   return getOctokit(
     token,
     {

@@ -31,7 +31,9 @@ function toIncidentIssue(raw: RawIssue): IncidentIssue {
     title: raw.title,
     body: raw.body ?? '',
     state: raw.state === 'closed' ? 'closed' : 'open',
-    labels: raw.labels.map((label) => (typeof label === 'string' ? label : (label.name ?? ''))).filter(Boolean),
+    labels: raw.labels
+      .map((label) => (typeof label === 'string' ? label : (label.name ?? '')))
+      .filter(Boolean),
     htmlUrl: raw.html_url,
     locked: raw.locked ?? false,
     createdAt: raw.created_at,
@@ -66,10 +68,15 @@ export function explainGitHubError(error: unknown, doing: string): GitHubError {
       case null:
         return 'GitHub could not be reached: check github-api-url and the runner network.';
       default:
-        return status >= 500 ? 'GitHub is failing right now (retried within the budget): the next run will try again.' : '';
+        return status >= 500
+          ? 'GitHub is failing right now (retried within the budget): the next run will try again.'
+          : '';
     }
   })();
-  return new GitHubError(`GitHub ${doing} failed${status ? ` (HTTP ${status})` : ''}: ${detail}. ${hint}`.trim(), status);
+  return new GitHubError(
+    `GitHub ${doing} failed${status ? ` (HTTP ${status})` : ''}: ${detail}. ${hint}`.trim(),
+    status,
+  );
 }
 
 export interface IncidentStore {
@@ -78,7 +85,13 @@ export interface IncidentStore {
   create(title: string, body: string, labels: string[]): Promise<IncidentIssue>;
   update(
     issueNumber: number,
-    changes: { title?: string; body?: string; labels?: string[]; state?: 'open' | 'closed'; stateReason?: 'completed' | 'duplicate' },
+    changes: {
+      title?: string;
+      body?: string;
+      labels?: string[];
+      state?: 'open' | 'closed';
+      stateReason?: 'completed' | 'duplicate';
+    },
   ): Promise<IncidentIssue>;
   comment(issueNumber: number, body: string): Promise<void>;
 }
@@ -121,7 +134,13 @@ export function createIncidentStore(
     async create(title, body, labels) {
       try {
         // No automatic retry on create: a create whose answer was lost may have succeeded.
-        const { data } = await client.rest.issues.create({ ...repository, title, body, labels, request: { retries: 0 } });
+        const { data } = await client.rest.issues.create({
+          ...repository,
+          title,
+          body,
+          labels,
+          request: { retries: 0 },
+        });
         return toIncidentIssue(data as RawIssue);
       } catch (error) {
         const status = statusOf(error);
@@ -130,7 +149,13 @@ export function createIncidentStore(
         const existing = await findOpenIncidents();
         if (existing.length > 0) return existing[0]!;
         try {
-          const { data } = await client.rest.issues.create({ ...repository, title, body, labels, request: { retries: 0 } });
+          const { data } = await client.rest.issues.create({
+            ...repository,
+            title,
+            body,
+            labels,
+            request: { retries: 0 },
+          });
           return toIncidentIssue(data as RawIssue);
         } catch (retryError) {
           throw explainGitHubError(retryError, 'creating the incident issue');

@@ -34,6 +34,11 @@ export interface IncidentMemory {
   lastUnhealthyAt: string;
   /** Request ids of failing requests, oldest first, capped. */
   requestIds: string[];
+  /**
+   * ISO time of the first healthy run after the last unhealthy one: the incident's end time when it
+   * closes. Absent while unhealthy (and in memories written before the field existed).
+   */
+  recoveredAt?: string;
 }
 
 /** Pure description of what to do with GitHub; `effects` carries it out, dry-run only prints it. */

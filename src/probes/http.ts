@@ -60,7 +60,9 @@ const BEFORE_CONNECT_CODES = new Set([
 ]);
 
 function isTlsFailure(code: string): boolean {
-  return code.startsWith('ERR_TLS') || code.startsWith('ERR_SSL') || code.includes('CERT') || code === 'EPROTO';
+  return (
+    code.startsWith('ERR_TLS') || code.startsWith('ERR_SSL') || code.includes('CERT') || code === 'EPROTO'
+  );
 }
 
 function errorCode(error: unknown): string {
@@ -89,7 +91,9 @@ let sharedDispatcher: Dispatcher | undefined;
 /** Honour HTTPS_PROXY/NO_PROXY on self-hosted runners that need a proxy; a plain agent otherwise. */
 function dispatcher(): Dispatcher {
   if (!sharedDispatcher) {
-    const proxied = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'].some((name) => process.env[name]);
+    const proxied = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'].some(
+      (name) => process.env[name],
+    );
     // Connection setup gets its own bound so that a dead network is told apart from a slow API.
     const options = { connectTimeout: 10_000, keepAliveTimeout: 4_000 };
     sharedDispatcher = proxied ? new EnvHttpProxyAgent(options) : new Agent(options);
@@ -104,7 +108,10 @@ export async function closeHttp(): Promise<void> {
   await current?.close();
 }
 
-export async function httpRequest(req: HttpRequest, clock: Clock = () => performance.now()): Promise<HttpResult> {
+export async function httpRequest(
+  req: HttpRequest,
+  clock: Clock = () => performance.now(),
+): Promise<HttpResult> {
   const started = clock();
   const controller = new AbortController();
   let timedOut = false;

@@ -39,7 +39,8 @@ function parseJson(text: string): unknown {
 function rateLimitHeaders(headers: Record<string, string>): Record<string, string> {
   const picked: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) {
-    if (name.startsWith('anthropic-ratelimit-') || name.startsWith('anthropic-priority-')) picked[name] = value;
+    if (name.startsWith('anthropic-ratelimit-') || name.startsWith('anthropic-priority-'))
+      picked[name] = value;
   }
   return picked;
 }
@@ -61,7 +62,10 @@ function extractAnswer(body: unknown): string | null {
   const message = body as { type?: unknown; content?: unknown };
   if (message.type !== 'message' || !Array.isArray(message.content)) return null;
   return message.content
-    .filter((block): block is { type: 'text'; text: string } => block?.type === 'text' && typeof block.text === 'string')
+    .filter(
+      (block): block is { type: 'text'; text: string } =>
+        block?.type === 'text' && typeof block.text === 'string',
+    )
     .map((block) => block.text)
     .join('');
 }
@@ -120,7 +124,9 @@ export function toSample(
     if (answer === null) {
       sample.outcome = 'bad_response';
       sample.errorMessage = clean(
-        json === undefined ? describeNonJson(result.body, result.headers['content-type']) : 'JSON that is not a Messages response',
+        json === undefined
+          ? describeNonJson(result.body, result.headers['content-type'])
+          : 'JSON that is not a Messages response',
         MAX_MESSAGE_CHARS,
       );
       return sample;

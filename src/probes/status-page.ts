@@ -13,7 +13,8 @@ export type StatusPageConfig = Pick<Config, 'statusPageUrl' | 'statusComponents'
 
 type Json = Record<string, unknown>;
 
-const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Json =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 const text = (value: unknown): string | null => (typeof value === 'string' ? value : null);
 
 function unknownReading(config: StatusPageConfig, error: string): StatusPageReading {
@@ -34,7 +35,8 @@ function parseIncident(raw: Json, watched: Set<string>): StatusIncident | null {
   if (!id) return null;
   const componentIds = new Set<string>();
   if (Array.isArray(raw.components)) {
-    for (const component of raw.components) if (isObject(component) && text(component.id)) componentIds.add(component.id as string);
+    for (const component of raw.components)
+      if (isObject(component) && text(component.id)) componentIds.add(component.id as string);
   }
   const updates = Array.isArray(raw.incident_updates) ? raw.incident_updates.filter(isObject) : [];
   for (const update of updates) {
@@ -44,7 +46,9 @@ function parseIncident(raw: Json, watched: Set<string>): StatusIncident | null {
     }
   }
   // Updates are newest first on Statuspage, but sort anyway: the feed is not strictly ordered.
-  const latest = [...updates].sort((a, b) => String(b.created_at ?? '').localeCompare(String(a.created_at ?? '')))[0];
+  const latest = [...updates].sort((a, b) =>
+    String(b.created_at ?? '').localeCompare(String(a.created_at ?? '')),
+  )[0];
   const ids = [...componentIds];
   return {
     id,
@@ -57,7 +61,11 @@ function parseIncident(raw: Json, watched: Set<string>): StatusIncident | null {
     // Anthropic sometimes opens incidents that name no component: they may concern anyone.
     touchesWatched: ids.length === 0 || ids.some((componentId) => watched.has(componentId)),
     latestUpdate: latest
-      ? { status: text(latest.status) ?? 'unknown', body: text(latest.body) ?? '', at: text(latest.created_at) }
+      ? {
+          status: text(latest.status) ?? 'unknown',
+          body: text(latest.body) ?? '',
+          at: text(latest.created_at),
+        }
       : null,
   };
 }
@@ -117,7 +125,11 @@ export async function readStatusPage(config: StatusPageConfig): Promise<StatusPa
       timeoutMs,
       maxBodyBytes: MAX_SUMMARY_BYTES,
     });
-    if (result.kind === 'response' && [301, 302, 303, 307, 308].includes(result.status) && result.headers.location) {
+    if (
+      result.kind === 'response' &&
+      [301, 302, 303, 307, 308].includes(result.status) &&
+      result.headers.location
+    ) {
       url = new URL(result.headers.location, url).toString();
       continue;
     }

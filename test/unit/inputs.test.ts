@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, DEFAULTS, parseConfig } from '../../src/config/inputs.js';
 
 const KEY = 'sk-ant-api03-test-key-value';
-const ENV = { GITHUB_REPOSITORY: 'octo-org/payments', GITHUB_TOKEN: 'ghs_token', GITHUB_API_URL: 'https://api.github.com' };
+const ENV = {
+  GITHUB_REPOSITORY: 'octo-org/payments',
+  GITHUB_TOKEN: 'ghs_token',
+  GITHUB_API_URL: 'https://api.github.com',
+};
 
 function reader(inputs: Record<string, string>) {
   return (name: string) => inputs[name] ?? '';
@@ -48,27 +52,40 @@ describe('inputs', () => {
   });
 
   it('lists accept commas and newlines and ignore blanks', () => {
-    const config = parse({ models: 'claude-haiku-4-5,\n claude-sonnet-4-5 \n\n', labels: 'incident, claude-api' });
+    const config = parse({
+      models: 'claude-haiku-4-5,\n claude-sonnet-4-5 \n\n',
+      labels: 'incident, claude-api',
+    });
     expect(config.models).toEqual(['claude-haiku-4-5', 'claude-sonnet-4-5']);
     expect(config.labels).toEqual(['incident', 'claude-api']);
   });
 
   it('a missing API key names the input and how to pass it', () => {
-    expect(() => parseConfig(reader({}), ENV)).toThrow(/"anthropic-api-key" is required.*secrets\.ANTHROPIC_API_KEY/);
+    expect(() => parseConfig(reader({}), ENV)).toThrow(
+      /"anthropic-api-key" is required.*secrets\.ANTHROPIC_API_KEY/,
+    );
   });
 
   it('error messages name the input, the value and what is accepted', () => {
-    expect(errorOf({ samples: '0' })).toBe('Input "samples" has an invalid value "0": expected a whole number from 1 to 50.');
+    expect(errorOf({ samples: '0' })).toBe(
+      'Input "samples" has an invalid value "0": expected a whole number from 1 to 50.',
+    );
     expect(errorOf({ samples: 'five' })).toContain('"samples" has an invalid value "five"');
-    expect(errorOf({ 'error-rate-threshold': '1.5' })).toContain('"error-rate-threshold" has an invalid value "1.5"');
+    expect(errorOf({ 'error-rate-threshold': '1.5' })).toContain(
+      '"error-rate-threshold" has an invalid value "1.5"',
+    );
     expect(errorOf({ 'anthropic-base-url': 'api.anthropic.com' })).toContain(
       '"anthropic-base-url" has an invalid value "api.anthropic.com": expected an absolute http(s) URL',
     );
     expect(errorOf({ 'status-page-url': 'ftp://status.claude.com' })).toContain('"status-page-url"');
-    expect(errorOf({ 'status-components': 'Claude API' })).toContain('"status-components" has an invalid value "Claude API"');
+    expect(errorOf({ 'status-components': 'Claude API' })).toContain(
+      '"status-components" has an invalid value "Claude API"',
+    );
     expect(errorOf({ models: 'claude haiku' })).toContain('"models" has an invalid value "claude haiku"');
     expect(errorOf({ 'canary-expect': '(' })).toContain('"canary-expect" has an invalid value "("');
-    expect(errorOf({ 'dry-run': 'yes' })).toContain('"dry-run" has an invalid value "yes": expected true or false');
+    expect(errorOf({ 'dry-run': 'yes' })).toContain(
+      '"dry-run" has an invalid value "yes": expected true or false',
+    );
     expect(errorOf({ labels: 'x'.repeat(51) })).toContain('at most 50 characters');
   });
 
@@ -87,7 +104,9 @@ describe('inputs', () => {
   });
 
   it('a model listed twice is refused', () => {
-    expect(errorOf({ models: 'claude-haiku-4-5, claude-haiku-4-5' })).toContain('each model may be listed once');
+    expect(errorOf({ models: 'claude-haiku-4-5, claude-haiku-4-5' })).toContain(
+      'each model may be listed once',
+    );
   });
 
   it('URLs lose their trailing slash and credentials in URLs are refused without echoing them', () => {

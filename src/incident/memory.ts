@@ -1,0 +1,104 @@
+/**
+ * What the action remembers between runs lives in the issue itself, in a hidden HTML comment holding
+ * one line of JSON. People can delete or mangle it: reading never throws, it answers null.
+ */
+import { DIAGNOSES, SEVERITIES } from '../verdict/types.js';
+import type { Diagnosis, Severity } from '../verdict/types.js';
+import { INCIDENT_MARKER, lineEndingOf } from './markers.js';
+import type { IncidentMemory } from './types.js';
+
+const MEMORY_OPEN = '<!-- claude-incident-runbook:memory ';
+const MEMORY_CLOSE = ' -->';
+/** The `s` flag: JSON.stringify leaves U+2028/U+2029 unescaped, and `.` would not match them. */
+const MEMORY_PATTERN = /<!-- claude-incident-runbook:memory (.*?) -->/s;
+
+/**
+ * The comment holding the memory. `--` would end the HTML comment early and `<`, `>` could start or end
+ * markup, so they are written as JSON escapes, which only occur inside JSON strings and parse back the same.
+ */
+export function memoryComment(memory: IncidentMemory): string {
+  const json = JSON.stringify(memory)
+    .replace(/</g, '\\u003c')
+    .replace(/>/g, '\\u003e')
+    .replace(/--/g, '-\\u002d');
+  return `${MEMORY_OPEN}${json}${MEMORY_CLOSE}`;
+}
+
+/** The memory in the body, or null when it is missing, corrupt or of another version. Never throws. */
+export function readMemory(body: string): IncidentMemory | null {
+  const match = MEMORY_PATTERN.exec(body);
+  if (match?.[1] === undefined) return null;
+  let value: unknown;
+  try {
+    value = JSON.parse(match[1]);
+  } catch {
+    return null;
+  }
+  return validMemory(value);
+}
+
+/** The body with the existing memory comment replaced in place; null when there is none. */
+export function writeMemory(body: string, memory: IncidentMemory): string | null {
+  if (!MEMORY_PATTERN.test(body)) return null;
+  // A replacer function, so `$` in the JSON is not read as a replacement pattern.
+  return body.replace(MEMORY_PATTERN, () => memoryComment(memory));
+}
+
+/**
+ * The body with the memory written back on the line after the incident marker, for bodies where people
+ * deleted it: without memory the healthy streak would restart every run and the issue would never close.
+ * Null when the marker is gone too.
+ */
+export function insertMemory(body: string, memory: IncidentMemory): string | null {
+  const at = body.indexOf(INCIDENT_MARKER);
+  if (at === -1) return null;
+  const after = at + INCIDENT_MARKER.length;
+  return `${body.slice(0, after)}${lineEndingOf(body)}${memoryComment(memory)}${body.slice(after)}`;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isTime(value: unknown): value is string {
+  return typeof value === 'string' && !Number.isNaN(Date.parse(value));
+}
+
+function isSeverity(value: unknown): value is Severity {
+  return SEVERITIES.includes(value as Severity);
+}
+
+function isDiagnosis(value: unknown): value is Diagnosis {
+  return DIAGNOSES.includes(value as Diagnosis);
+}
+
+function isStringArray(value: unknown): value is string[] {
+  return Array.isArray(value) && value.every((item) => typeof item === 'string');
+}
+
+/** Rebuilds the memory field by field, so unknown fields and wrong types never reach the planner. */
+function validMemory(value: unknown): IncidentMemory | null {
+  if (!isRecord(value) || value.v !== 1) return null;
+  const { openedAt, severity, diagnosis, peakSeverity, diagnosesSeen, healthyStreak } = value;
+  const { lastRunAt, lastUnhealthyAt, requestIds, recoveredAt } = value;
+  if (!isTime(openedAt) || !isTime(lastRunAt) || !isTime(lastUnhealthyAt)) return null;
+  if (!isSeverity(severity) || !isSeverity(peakSeverity) || !isDiagnosis(diagnosis)) return null;
+  if (!Array.isArray(diagnosesSeen) || !diagnosesSeen.every(isDiagnosis)) return null;
+  if (typeof healthyStreak !== 'number' || !Number.isInteger(healthyStreak) || healthyStreak < 0) return null;
+  if (!isStringArray(requestIds)) return null;
+  if (recoveredAt !== undefined && !isTime(recoveredAt)) return null;
+  const memory: IncidentMemory = {
+    v: 1,
+    openedAt,
+    severity,
+    diagnosis,
+    peakSeverity,
+    diagnosesSeen,
+    healthyStreak,
+    lastRunAt,
+    lastUnhealthyAt,
+    requestIds,
+  };
+  if (recoveredAt !== undefined) memory.recoveredAt = recoveredAt;
+  return memory;
+}

@@ -1,0 +1,507 @@
+/**
+ * The incident issue rendered from data: title, body (the runbook's postmortem template), timeline
+ * comments. Pure. Upstream text goes through `text/inert`, everything machine-written through
+ * `text/redact`, and every body or comment fits GitHub's size limit.
+ */
+import type { Config } from '../config/types.js';
+import type { Evidence, StatusPageReading } from '../evidence.js';
+import { inertCode, inertInline } from '../text/inert.js';
+import { redact, redactDeep } from '../text/redact.js';
+import { RUNBOOK, SEVERITY_MEANING } from '../verdict/runbook.js';
+import { severityRank } from '../verdict/types.js';
+import type { Diagnosis, ModelVerdict, Severity, Verdict } from '../verdict/types.js';
+import { EVIDENCE_DETAIL, evidenceMarkdown } from './evidence-markdown.js';
+import type { EvidenceDetail } from './evidence-markdown.js';
+import {
+  GITHUB_BODY_LIMIT,
+  GITHUB_TITLE_LIMIT,
+  MODEL_CHARS,
+  SHORT_CHARS,
+  diagnosisTitle,
+  elapsed,
+  findingLine,
+  fitToGitHubLimit,
+  formatCount,
+  formatMs,
+  formatPercent,
+  formatTime,
+  link,
+  runLink,
+} from './format.js';
+import { INCIDENT_MARKER, renderSection, replaceSection } from './markers.js';
+import type { SectionName } from './markers.js';
+import { insertMemory, memoryComment, writeMemory } from './memory.js';
+import type { IncidentMemory } from './types.js';
+
+export { GITHUB_BODY_LIMIT, GITHUB_TITLE_LIMIT, formatDuration, formatTime } from './format.js';
+
+/** How many request ids the Request IDs section shows, most recent first. */
+export const REQUEST_IDS_SHOWN = 20;
+/** Findings quoted in the Detection section and in timeline comments. */
+const FINDINGS_QUOTED = 10;
+/** Models named in a title before "+N more". */
+const TITLE_MODELS = 3;
+
+/** The configuration the renderer reads: the secrets are only used to redact. */
+export type RenderConfig = Pick<
+  Config,
+  | 'models'
+  | 'latencyThresholdMs'
+  | 'errorRateThreshold'
+  | 'recoveryRuns'
+  | 'runUrl'
+  | 'statusPageUrl'
+  | 'anthropicApiKey'
+  | 'githubToken'
+>;
+
+export interface RenderInput {
+  verdict: Verdict;
+  evidence: Evidence;
+  /** The memory as it will be stored by this run: the incident's state after this observation. */
+  memory: IncidentMemory;
+  config: RenderConfig;
+  now: Date;
+}
+
+/** Where the incident stands, derived from memory: what the summary and duration sections say. */
+type Phase = 'ongoing' | 'recovering' | 'resolved';
+
+function phaseOf(memory: IncidentMemory, recoveryRuns: number): Phase {
+  if (memory.healthyStreak === 0) return 'ongoing';
+  // The planner closes after at least one healthy run, whatever recovery-runs says.
+  return memory.healthyStreak >= Math.max(1, recoveryRuns) ? 'resolved' : 'recovering';
+}
+
+function secretsOf(config: Pick<Config, 'anthropicApiKey' | 'githubToken'>): string[] {
+  return [config.anthropicApiKey, config.githubToken];
+}
+
+/**
+ * The input with every upstream string redacted, before anything is escaped (escaping changes how a
+ * secret is spelled). The finished text is redacted once more on the way out.
+ */
+function redactedInput(input: RenderInput): RenderInput {
+  const secrets = secretsOf(input.config);
+  return {
+    ...input,
+    verdict: redactDeep(input.verdict, secrets),
+    evidence: redactDeep(input.evidence, secrets),
+    memory: redactDeep(input.memory, secrets),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Title
+
+/** `P1 Claude API incident: API overloaded (529) on claude-haiku-4-5`, within GitHub's title limit. */
+export function renderTitle(severity: Severity, diagnosis: Diagnosis, models: readonly string[]): string {
+  const named = models.slice(0, TITLE_MODELS).map((m) => inertInline(m, MODEL_CHARS));
+  const more = models.length > TITLE_MODELS ? ` +${models.length - TITLE_MODELS} more` : '';
+  const on = named.length > 0 ? ` on ${named.join(', ')}${more}` : '';
+  const title = `${severity} Claude API incident: ${diagnosisTitle(diagnosis)}${on}`;
+  return title.length <= GITHUB_TITLE_LIMIT ? title : `${title.slice(0, GITHUB_TITLE_LIMIT - 1)}…`;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Machine sections
+
+function summarySection(input: RenderInput): string {
+  const { memory, config, now } = input;
+  const headline = `**${memory.severity} · ${diagnosisTitle(memory.diagnosis)}**`;
+  const checked = `Last checked ${formatTime(now.toISOString())} by ${runLink(config.runUrl)}.`;
+  switch (phaseOf(memory, config.recoveryRuns)) {
+    case 'ongoing':
+      return `${headline}: ongoing since ${formatTime(memory.openedAt)}. ${checked}`;
+    case 'recovering':
+      return (
+        `${headline}: recovering: ${memory.healthyStreak} of ${config.recoveryRuns} healthy runs needed ` +
+        `to close. ${checked}`
+      );
+    case 'resolved':
+      return `**Resolved** after ${durationOf(memory, now)}; peak severity ${memory.peakSeverity}. ${checked}`;
+  }
+}
+
+/** End = the first healthy observation of the recovery; duration runs to it, or to now while ongoing. */
+function durationOf(memory: IncidentMemory, now: Date): string {
+  return elapsed(memory.openedAt, memory.recoveredAt ?? now.toISOString());
+}
+
+function durationSection(input: RenderInput): string {
+  const { memory, config, now } = input;
+  const lines = [`- Started: ${formatTime(memory.openedAt)} (first unhealthy run)`];
+  switch (phaseOf(memory, config.recoveryRuns)) {
+    case 'ongoing':
+      lines.push('- Ended: ongoing', `- Duration so far: ${durationOf(memory, now)}`);
+      break;
+    case 'recovering':
+      lines.push(
+        `- Ended: not yet; healthy since ${formatTime(memory.recoveredAt ?? now.toISOString())}, ` +
+          `${memory.healthyStreak} of ${config.recoveryRuns} healthy runs needed to close`,
+        `- Duration so far: ${durationOf(memory, now)}`,
+      );
+      break;
+    case 'resolved':
+      lines.push(
+        `- Ended: ${formatTime(memory.recoveredAt ?? now.toISOString())} (first healthy run of the recovery)`,
+        `- Duration: ${durationOf(memory, now)}`,
+      );
+      break;
+  }
+  return lines.join('\n');
+}
+
+function severitySection(input: RenderInput): string {
+  const { memory } = input;
+  const resolved = phaseOf(memory, input.config.recoveryRuns) === 'resolved';
+  return [
+    `- ${resolved ? 'Last' : 'Current'}: **${memory.severity}**: ${SEVERITY_MEANING[memory.severity]}`,
+    `- Peak: **${memory.peakSeverity}**: ${SEVERITY_MEANING[memory.peakSeverity]}`,
+    `- Diagnoses seen: ${memory.diagnosesSeen.map(diagnosisTitle).join(', ')}`,
+  ].join('\n');
+}
+
+function modelImpactLine(model: ModelVerdict, config: RenderConfig): string {
+  const { stats } = model;
+  const name = inertInline(model.model, MODEL_CHARS);
+  const reached = stats.samples - stats.unreachable;
+  const parts = [
+    `${formatCount(stats.failed)} of ${formatCount(reached)} requests failed ` +
+      `(${formatPercent(stats.errorRate)} error rate; threshold ${formatPercent(config.errorRateThreshold)})`,
+    `p99 ${formatMs(stats.p99Ms)} (threshold ${formatMs(config.latencyThresholdMs)})`,
+  ];
+  if (stats.unreachable > 0) parts.push(`${formatCount(stats.unreachable)} never reached the API`);
+  if (stats.canaryFailures > 0) parts.push(`${formatCount(stats.canaryFailures)} wrong canary answers`);
+  const verdict = model.severity === null ? 'healthy' : `**${model.severity}**`;
+  return `- ${name}: ${verdict}; ${parts.join('; ')}`;
+}
+
+function statusPageImpactLine(page: StatusPageReading): string {
+  if (!page.ok) return `- Status page: unknown (${inertInline(page.error ?? 'no reason given', 200)})`;
+  const indicator = inertInline(page.indicator ?? 'no indicator', SHORT_CHARS);
+  const unresolved = page.incidents.length;
+  return `- Status page: ${indicator}; ${unresolved} unresolved incident${unresolved === 1 ? '' : 's'}`;
+}
+
+function impactSection(input: RenderInput): string {
+  const { verdict, evidence, config } = input;
+  return [
+    `Observed by the latest unhealthy run, ${formatTime(evidence.startedAt)}:`,
+    '',
+    ...verdict.models.map((m) => modelImpactLine(m, config)),
+    statusPageImpactLine(evidence.statusPage),
+  ].join('\n');
+}
+
+function samplesPerModel(verdict: Verdict): number {
+  return Math.max(0, ...verdict.models.map((m) => m.stats.samples));
+}
+
+function detectionSection(input: RenderInput): string {
+  const { verdict, evidence, config } = input;
+  const models = config.models.map((m) => inertInline(m, MODEL_CHARS)).join(', ');
+  const lines = [
+    `- When: ${formatTime(evidence.startedAt)}`,
+    `- By: ${runLink(config.runUrl)}`,
+    `- Probe: ${samplesPerModel(verdict)} Messages API request(s) per model to ${models}, ` +
+      `and the status page ${link(config.statusPageUrl, config.statusPageUrl)}`,
+    '- Findings at detection:',
+    ...verdict.findings.slice(0, FINDINGS_QUOTED).map((f) => `  ${findingLine(f)}`),
+  ];
+  return lines.join('\n');
+}
+
+function mitigationSection(diagnosis: Diagnosis): string {
+  const entry = RUNBOOK[diagnosis];
+  return [
+    `Runbook for **${entry.title}**: ${entry.meaning}`,
+    '',
+    ...entry.mitigations.map((m) => `- ${m}`),
+  ].join('\n');
+}
+
+function requestIdsSection(memory: IncidentMemory): string {
+  if (memory.requestIds.length === 0) return '_No failing request returned a request id so far._';
+  const newestFirst = [...memory.requestIds].reverse();
+  const shown = newestFirst.slice(0, REQUEST_IDS_SHOWN).map((id) => `- ${inertCode(id, 140)}`);
+  const hidden = newestFirst.length - shown.length;
+  const more = hidden > 0 ? [`- …and ${hidden} older (kept in the issue's hidden memory)`] : [];
+  return [
+    'Failing requests, most recent first (Anthropic support asks for these):',
+    '',
+    ...shown,
+    ...more,
+  ].join('\n');
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Bodies
+
+/** The postmortem follow-ups every incident needs, after the runbook's actions for the diagnosis. */
+const POSTMORTEM_ACTION_ITEMS = [
+  'Write the root cause above once it is known',
+  'Describe the impact on users above, with the figures from Impact and Evidence',
+  'Open follow-up issues for prevention and link them here',
+  'Share this postmortem with the affected teams',
+];
+
+function actionItems(diagnosis: Diagnosis): string {
+  return [...RUNBOOK[diagnosis].mitigations, ...POSTMORTEM_ACTION_ITEMS]
+    .map((item) => `- [ ] ${item}`)
+    .join('\n');
+}
+
+type SectionContents = Partial<Record<SectionName, string>>;
+
+/** Sections describing the episode as a whole: rewritten on every run. */
+function episodeSections(input: RenderInput): SectionContents {
+  return {
+    summary: summarySection(input),
+    duration: durationSection(input),
+    severity: severitySection(input),
+    'request-ids': requestIdsSection(input.memory),
+  };
+}
+
+/**
+ * Sections describing what an unhealthy run observed: rewritten by unhealthy runs only, so the evidence
+ * of the incident stays in the issue for the postmortem while it recovers. Detection is written once.
+ */
+function observationSections(input: RenderInput, detail: EvidenceDetail): SectionContents {
+  return {
+    impact: impactSection(input),
+    mitigation: mitigationSection(input.memory.diagnosis),
+    evidence: evidenceMarkdown(input.verdict, input.evidence, input.config.runUrl, detail),
+  };
+}
+
+function redacted(contents: SectionContents, secrets: readonly string[]): Record<SectionName, string> {
+  const out = {} as Record<SectionName, string>;
+  for (const [name, content] of Object.entries(contents) as [SectionName, string][]) {
+    out[name] = redact(content, secrets);
+  }
+  return out;
+}
+
+function newBodyAt(input: RenderInput, detail: EvidenceDetail): string {
+  const secrets = secretsOf(input.config);
+  const s = redacted(
+    {
+      ...episodeSections(input),
+      ...observationSections(input, detail),
+      detection: detectionSection(input),
+    },
+    secrets,
+  );
+  return [
+    INCIDENT_MARKER,
+    memoryComment(input.memory),
+    renderSection('summary', s.summary),
+    '',
+    '## Postmortem',
+    '',
+    '### Duration',
+    '',
+    renderSection('duration', s.duration),
+    '',
+    '### Severity',
+    '',
+    renderSection('severity', s.severity),
+    '',
+    '### Impact',
+    '',
+    renderSection('impact', s.impact),
+    '',
+    '_Describe the impact on users and systems here._',
+    '',
+    '### Root Cause',
+    '',
+    '_What caused it? Write it here once known; this part is yours and the action never changes it._',
+    '',
+    '### Detection',
+    '',
+    renderSection('detection', s.detection),
+    '',
+    '### Mitigation',
+    '',
+    renderSection('mitigation', s.mitigation),
+    '',
+    '### Request IDs',
+    '',
+    renderSection('request-ids', s['request-ids']),
+    '',
+    '### Action Items',
+    '',
+    actionItems(input.memory.diagnosis),
+    '',
+    '## Evidence',
+    '',
+    renderSection('evidence', s.evidence),
+    '',
+  ].join('\n');
+}
+
+/**
+ * A new incident body: the runbook's postmortem template with the machine sections filled in. At most
+ * GITHUB_BODY_LIMIT characters: the evidence shrinks first, then the body is cut with a note.
+ */
+export function renderNewBody(rawInput: RenderInput): string {
+  const input = redactedInput(rawInput);
+  let body = '';
+  for (const detail of EVIDENCE_DETAIL) {
+    body = newBodyAt(input, detail);
+    if (body.length <= GITHUB_BODY_LIMIT) return body;
+  }
+  return fitToGitHubLimit(body);
+}
+
+export interface BodyUpdate {
+  /** The new body, or null when it cannot be written within GitHub's limit. */
+  body: string | null;
+  /** How many machine sections were found intact and rewritten. */
+  sectionsWritten: number;
+}
+
+function updateAt(existingBody: string, input: RenderInput, detail: EvidenceDetail): BodyUpdate {
+  const secrets = secretsOf(input.config);
+  const unhealthy = input.verdict.kind === 'unhealthy';
+  const contents = redacted(
+    { ...episodeSections(input), ...(unhealthy ? observationSections(input, detail) : {}) },
+    secrets,
+  );
+  let body = existingBody;
+  let sectionsWritten = 0;
+  for (const [name, content] of Object.entries(contents) as [SectionName, string][]) {
+    const replaced = replaceSection(body, name, content);
+    if (replaced === null) continue;
+    body = replaced;
+    sectionsWritten += 1;
+  }
+  body = writeMemory(body, input.memory) ?? insertMemory(body, input.memory) ?? body;
+  return { body, sectionsWritten };
+}
+
+/**
+ * The existing body with the memory and the machine sections that are still intact rewritten; every
+ * byte outside them is kept. Sections people removed stay removed. The memory comment is written back
+ * after the incident marker if people deleted it. `body` is null when even the smallest evidence does
+ * not fit GitHub's limit (people's text is never cut).
+ */
+export function updateBody(existingBody: string, rawInput: RenderInput): BodyUpdate {
+  const input = redactedInput(rawInput);
+  let update: BodyUpdate = { body: null, sectionsWritten: 0 };
+  for (const detail of EVIDENCE_DETAIL) {
+    update = updateAt(existingBody, input, detail);
+    if (update.body !== null && update.body.length <= GITHUB_BODY_LIMIT) return update;
+  }
+  return { body: null, sectionsWritten: update.sectionsWritten };
+}
+
+/**
+ * The updated body, or null when every machine section is gone (the caller falls back to comments)
+ * or the body cannot fit GitHub's limit.
+ */
+export function renderUpdatedBody(existingBody: string, input: RenderInput): string | null {
+  const update = updateBody(existingBody, input);
+  return update.sectionsWritten === 0 ? null : update.body;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Comments
+
+export interface IncidentState {
+  severity: Severity;
+  diagnosis: Diagnosis;
+}
+
+function changeHeadline(from: IncidentState, to: IncidentState): string {
+  const fromRank = severityRank(from.severity);
+  const toRank = severityRank(to.severity);
+  const verb = toRank < fromRank ? 'Escalated' : toRank > fromRank ? 'De-escalated' : 'Diagnosis changed';
+  return (
+    `**${verb}: ${from.severity} ${diagnosisTitle(from.diagnosis)} → ` +
+    `${to.severity} ${diagnosisTitle(to.diagnosis)}**`
+  );
+}
+
+function changeLines(
+  from: IncidentState,
+  to: IncidentState,
+  verdict: Verdict,
+  config: Pick<Config, 'runUrl'>,
+): string[] {
+  const findings = verdict.findings.slice(0, FINDINGS_QUOTED).map(findingLine);
+  const more = verdict.findings.length - findings.length;
+  return [
+    changeHeadline(from, to),
+    '',
+    `Now: ${SEVERITY_MEANING[to.severity]}. ${RUNBOOK[to.diagnosis].meaning}`,
+    '',
+    'Why:',
+    '',
+    ...(findings.length > 0 ? findings : ['- no finding recorded']),
+    ...(more > 0 ? [`- …and ${more} more`] : []),
+    '',
+    `Observed by ${runLink(config.runUrl)}. The Mitigation section above now shows this diagnosis's runbook.`,
+  ];
+}
+
+/** Timeline comment for a change of severity or diagnosis: from, to, why, and the run that saw it. */
+export function renderChangeComment(
+  from: IncidentState,
+  to: IncidentState,
+  verdict: Verdict,
+  config: Pick<Config, 'runUrl' | 'anthropicApiKey' | 'githubToken'>,
+): string {
+  const secrets = secretsOf(config);
+  const text = changeLines(from, to, redactDeep(verdict, secrets), config).join('\n');
+  return fitToGitHubLimit(redact(text, secrets));
+}
+
+/**
+ * The comment posted instead of a body update when people removed every machine section: the change
+ * and the current evidence, so the timeline still has the facts.
+ */
+export function renderFallbackComment(from: IncidentState, to: IncidentState, rawInput: RenderInput): string {
+  const input = redactedInput(rawInput);
+  const secrets = secretsOf(input.config);
+  for (const detail of EVIDENCE_DETAIL) {
+    const text = [
+      ...changeLines(from, to, input.verdict, input.config),
+      '',
+      '---',
+      '',
+      evidenceMarkdown(input.verdict, input.evidence, input.config.runUrl, detail),
+    ].join('\n');
+    const comment = redact(text, secrets);
+    if (comment.length <= GITHUB_BODY_LIMIT) return comment;
+  }
+  return fitToGitHubLimit(redact(changeLines(from, to, input.verdict, input.config).join('\n'), secrets));
+}
+
+/** Recovery comment posted when the issue closes. */
+export function renderCloseComment(
+  memory: IncidentMemory,
+  now: Date,
+  config: Pick<Config, 'runUrl' | 'anthropicApiKey' | 'githubToken'>,
+): string {
+  const ended = memory.recoveredAt ?? now.toISOString();
+  const ids = memory.requestIds.length;
+  const text = [
+    `**Recovered.** ${memory.healthyStreak} consecutive healthy run${memory.healthyStreak === 1 ? '' : 's'}; closing.`,
+    '',
+    `- Started: ${formatTime(memory.openedAt)}`,
+    `- Ended: ${formatTime(ended)} (first healthy run of the recovery)`,
+    `- Duration: ${elapsed(memory.openedAt, ended)}`,
+    `- Peak severity: **${memory.peakSeverity}**: ${SEVERITY_MEANING[memory.peakSeverity]}`,
+    `- Diagnoses seen: ${memory.diagnosesSeen.map(diagnosisTitle).join(', ')}`,
+    `- Request ids kept: ${ids}${ids > 0 ? ' (see Request IDs in the issue)' : ''}`,
+    '',
+    'The Action Items in the issue are left for the postmortem. If the problem comes back, a new run ' +
+      'opens a new issue.',
+    '',
+    `Closed by ${runLink(config.runUrl)}.`,
+  ].join('\n');
+  return fitToGitHubLimit(redact(text, secretsOf(config)));
+}

@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import { INCIDENT_MARKER } from '../../src/incident/markers.js';
+import { insertMemory, memoryComment, readMemory, writeMemory } from '../../src/incident/memory.js';
+import type { IncidentMemory } from '../../src/incident/types.js';
+
+const MEMORY: IncidentMemory = {
+  v: 1,
+  openedAt: '2026-03-04T10:00:10.000Z',
+  severity: 'P2',
+  diagnosis: 'overloaded',
+  peakSeverity: 'P1',
+  diagnosesSeen: ['server_error', 'overloaded'],
+  healthyStreak: 1,
+  lastRunAt: '2026-03-04T10:30:00.000Z',
+  lastUnhealthyAt: '2026-03-04T10:15:00.000Z',
+  requestIds: ['req_011CZAYNHHZc2dXw6vchbkhw', 'req_01ICfHarEhQMSJqNvS9fBxcw'],
+  recoveredAt: '2026-03-04T10:30:00.000Z',
+};
+
+function bodyWith(comment: string): string {
+  return `${INCIDENT_MARKER}\n${comment}\n\nPeople's text.\n`;
+}
+
+describe('memory comment', () => {
+  it('round-trips through the issue body', () => {
+    expect(readMemory(bodyWith(memoryComment(MEMORY)))).toEqual(MEMORY);
+  });
+
+  it('never contains a sequence that would end the HTML comment early', () => {
+    const tricky: IncidentMemory = {
+      ...MEMORY,
+      requestIds: ['req--x', 'a---b', '-->', '<!-- x -->', '--!>'],
+    };
+    const comment = memoryComment(tricky);
+    const inner = comment.slice('<!--'.length, -'-->'.length);
+    expect(inner).not.toContain('--');
+    expect(inner).not.toMatch(/[<>]/);
+    expect(readMemory(bodyWith(comment))).toEqual(tricky);
+  });
+
+  it('reads as null when missing', () => {
+    expect(readMemory(`${INCIDENT_MARKER}\nno memory here`)).toBeNull();
+  });
+
+  it('reads as null when the JSON is corrupt', () => {
+    expect(readMemory(bodyWith('<!-- claude-incident-runbook:memory {"v":1,"openedAt": -->'))).toBeNull();
+  });
+
+  it('reads as null for another version or wrong field types', () => {
+    const comment = (value: unknown): string =>
+      `<!-- claude-incident-runbook:memory ${JSON.stringify(value)} -->`;
+    expect(readMemory(bodyWith(comment({ ...MEMORY, v: 2 })))).toBeNull();
+    expect(readMemory(bodyWith(comment({ ...MEMORY, severity: 'P0' })))).toBeNull();
+    expect(readMemory(bodyWith(comment({ ...MEMORY, diagnosis: 'gremlins' })))).toBeNull();
+    expect(readMemory(bodyWith(comment({ ...MEMORY, healthyStreak: -1 })))).toBeNull();
+    expect(readMemory(bodyWith(comment({ ...MEMORY, requestIds: [1] })))).toBeNull();
+    expect(readMemory(bodyWith(comment({ ...MEMORY, openedAt: 'yesterday' })))).toBeNull();
+    expect(readMemory(bodyWith(comment([MEMORY])))).toBeNull();
+    expect(readMemory(bodyWith(comment(null)))).toBeNull();
+  });
+
+  it('reads a memory without the optional recoveredAt and drops unknown fields', () => {
+    const { recoveredAt: _r, ...withoutRecovery } = MEMORY;
+    const stored = `<!-- claude-incident-runbook:memory ${JSON.stringify({ ...withoutRecovery, extra: 'x' })} -->`;
+    expect(readMemory(bodyWith(stored))).toEqual(withoutRecovery);
+  });
+});
+
+describe('writeMemory', () => {
+  it('replaces the comment in place and keeps every other byte', () => {
+    const body = `before\r\n${memoryComment(MEMORY)}\r\nafter $& $1\r\n`;
+    const next: IncidentMemory = { ...MEMORY, healthyStreak: 2, requestIds: ['cost $& $1'] };
+    const out = writeMemory(body, next);
+    expect(out).toBe(`before\r\n${memoryComment(next)}\r\nafter $& $1\r\n`);
+    expect(readMemory(out ?? '')).toEqual(next);
+  });
+
+  it('returns null when the body has no memory comment', () => {
+    expect(writeMemory('people deleted it', MEMORY)).toBeNull();
+  });
+});
+
+describe('insertMemory', () => {
+  it('writes the memory back on the line after the incident marker, in the body line ending', () => {
+    const body = `${INCIDENT_MARKER}\r\nPeople's text.\r\n`;
+    expect(insertMemory(body, MEMORY)).toBe(
+      `${INCIDENT_MARKER}\r\n${memoryComment(MEMORY)}\r\nPeople's text.\r\n`,
+    );
+  });
+
+  it('returns null when the incident marker is gone too', () => {
+    expect(insertMemory("People's text.", MEMORY)).toBeNull();
+  });
+});
