@@ -24,6 +24,8 @@ export interface ActionRunOptions {
   env?: Record<string, string>;
   /** Defaults to the Node binary running this process (Node 24 under npm scripts). */
   node?: string;
+  /** Extra Node flags before the script (the benchmark uses --import to read peak memory). */
+  nodeArgs?: string[];
 }
 
 /** Parses the GITHUB_OUTPUT file format: `name<<DELIMITER\nvalue\nDELIMITER`, or `name=value`. */
@@ -72,7 +74,10 @@ export async function runBundledAction(options: ActionRunOptions): Promise<Actio
   };
   for (const [name, value] of Object.entries(options.inputs)) env[`INPUT_${name.toUpperCase()}`] = value;
 
-  const child = spawn(options.node ?? process.execPath, [BUNDLE], { env, cwd: workdir });
+  const child = spawn(options.node ?? process.execPath, [...(options.nodeArgs ?? []), BUNDLE], {
+    env,
+    cwd: workdir,
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
