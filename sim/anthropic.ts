@@ -3,7 +3,7 @@
  * healthy answers, every documented error, and the ways a network or proxy in between can fail.
  * Headers and bodies come from the real captures in test/fixtures/real.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import {
   isRecord,
   listenOnLoopback,
@@ -14,7 +14,7 @@ import {
 } from './loopback.js';
 import { readFixtureJson } from './fixtures.js';
 
-export { refusedUrl } from './loopback.js';
+export { refusedUrl, stalledTlsServer, type StalledServer } from './loopback.js';
 
 export type BehaviourKind =
   | 'healthy'
@@ -40,7 +40,12 @@ export type BehaviourKind =
   | 'reset-mid-body'
   | 'slow'
   | 'slow-body'
-  | 'echo-key';
+  | 'echo-key'
+  | 'conflict'
+  | 'request-too-large'
+  | 'rate-limited-until'
+  | 'error-wrong-shape'
+  | 'raw';
 
 export interface BehaviourOptions {
   kind: BehaviourKind;
@@ -54,6 +59,17 @@ export interface BehaviourOptions {
   location?: string;
   /** Error behaviours: leave `request_id` out of the body, as the API did before 2025 (header only). */
   olderShape?: boolean;
+  /**
+   * Error behaviours worded by the simulator (server-error, rate-limited, permission, billing, invalid-request...):
+   * the `error.message` to send instead of the usual one, e.g. hostile or huge text.
+   */
+  message?: string;
+  /** `proxy-html-502`: the status of the proxy page (502 or 503; default 502). `raw`: the status (default 200). */
+  status?: number;
+  /** `raw`: extra headers (a request-id is always sent). */
+  headers?: Record<string, string>;
+  /** `raw`: the body; strings are sent verbatim, anything else as JSON. */
+  body?: unknown;
 }
 
 export type Behaviour = BehaviourKind | BehaviourOptions;
@@ -284,7 +300,7 @@ function answer(
       res,
       status,
       { ...errorHeaders(requestId, now), ...extraHeaders },
-      errorBody(type, message, options.olderShape ? null : requestId),
+      errorBody(type, options.message ?? message, options.olderShape ? null : requestId),
     );
 
   switch (options.kind) {
@@ -370,7 +386,41 @@ function answer(
       // A misbehaving upstream that repeats the credential: the action must never post or log it.
       return apiError(500, 'api_error', `Internal server error while authorising key ${exchange.apiKey}`);
     case 'proxy-html-502':
-      return sendProxyPage(res, now, options.sizeBytes ?? DEFAULT_PROXY_PAGE_BYTES);
+      return sendProxyPage(res, now, options.sizeBytes ?? DEFAULT_PROXY_PAGE_BYTES, options.status ?? 502);
+    case 'conflict':
+      return apiError(409, 'conflict_error', 'Conflict: the request conflicted with another one. Try again.');
+    case 'request-too-large':
+      // Sent by the CDN before the API sees the request: HTML, no request-id (FIELD-NOTES).
+      return sendRaw(
+        res,
+        413,
+        { date: now.toUTCString(), 'content-type': 'text/html', server: 'cloudflare', 'cf-ray': cfRay() },
+        '<html><head><title>413 Request Entity Too Large</title></head><body><center><h1>413 Request Entity Too Large</h1></center></body></html>\n',
+      );
+    case 'rate-limited-until':
+      // The same 429, with retry-after as an HTTP date (RFC 9110 allows both forms).
+      return apiError(
+        429,
+        'rate_limit_error',
+        'This request would exceed the rate limit for your organization. Please wait and try again.',
+        {
+          ...rateLimitedHeaders(now),
+          'retry-after': new Date(now.getTime() + Number(RATE_LIMIT_RETRY_AFTER_S) * 1_000).toUTCString(),
+        },
+      );
+    case 'error-wrong-shape':
+      // JSON, but not the documented error shape: a gateway of some other vendor in between.
+      return sendJson(res, 500, errorHeaders(requestId, now), {
+        error: 'upstream connect error or disconnect/reset before headers',
+        code: 500,
+      });
+    case 'raw':
+      return sendRaw(
+        res,
+        options.status ?? 200,
+        { ...edgeHeaders(requestId, now), 'content-type': 'application/json', ...options.headers },
+        typeof options.body === 'string' ? options.body : JSON.stringify(options.body ?? null),
+      );
     case 'redirect':
       return sendRedirect(res, now, options.location ?? `${server.url}/moved/v1/messages`);
     case 'bad-json':
@@ -534,9 +584,10 @@ function sendRaw(res: ServerResponse, status: number, headers: Record<string, st
 }
 
 /** A CDN's own error page: HTML, no request-id (the API never saw the request). */
-function sendProxyPage(res: ServerResponse, now: Date, sizeBytes: number): void {
+function sendProxyPage(res: ServerResponse, now: Date, sizeBytes: number, status: number): void {
+  const title = `${status} ${STATUS_CODES[status] ?? 'Bad Gateway'}`;
   const head =
-    '<!DOCTYPE html>\n<html><head><title>502 Bad Gateway</title></head>\n<body>\n<center><h1>502 Bad Gateway</h1></center>\n' +
+    `<!DOCTYPE html>\n<html><head><title>${title}</title></head>\n<body>\n<center><h1>${title}</h1></center>\n` +
     '<p>The upstream server returned an invalid response. Ray ID: ' +
     cfRay() +
     '</p>\n';
@@ -546,7 +597,7 @@ function sendProxyPage(res: ServerResponse, now: Date, sizeBytes: number): void 
   while (head.length + filler.length + tail.length + padding.length <= sizeBytes) filler += padding;
   sendRaw(
     res,
-    502,
+    status,
     { date: now.toUTCString(), 'content-type': 'text/html', server: 'cloudflare', 'cf-ray': cfRay() },
     head + filler + tail,
   );

@@ -1152,18 +1152,21 @@ function problemsParsingJson(): SimResponse {
 }
 
 /**
- * A fault body for GitHub's secondary rate limit (403 with retry-after), for `failNext`.
+ * A fault body for GitHub's secondary rate limit (403, or 429, with retry-after), for `failNext`.
  * Octokit's throttling plugin recognises it by the words "secondary rate limit".
  */
-export function secondaryRateLimit(retryAfterSeconds = 60): Pick<GitHubFault, 'status' | 'body' | 'headers'> {
+export function secondaryRateLimit(
+  retryAfterSeconds = 60,
+  status: 403 | 429 = 403,
+): Pick<GitHubFault, 'status' | 'body' | 'headers'> {
   return {
-    status: 403,
+    status,
     headers: { 'retry-after': String(retryAfterSeconds) },
     body: {
       message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.',
       documentation_url:
         'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits',
-      status: '403',
+      status: String(status),
     },
   };
 }

@@ -3,7 +3,7 @@
  * read whole, and timers that die with the server so a closed simulator never writes late.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
 
 export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
 
@@ -104,4 +104,36 @@ export async function refusedUrl(): Promise<string> {
   const { port } = server.address() as AddressInfo;
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return `http://${LOOPBACK_HOST}:${port}`;
+}
+
+export interface StalledServer {
+  /** An https:// base URL whose TLS handshake never completes. */
+  url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * A port that accepts TCP connections and then says nothing: a TLS client's connect never completes, like
+ * a firewall that swallows packets or a middlebox stuck mid-handshake. The request deadline fires while the
+ * client is still connecting, which is the runner's network, not an API that is slow to answer.
+ */
+export async function stalledTlsServer(): Promise<StalledServer> {
+  const sockets = new Set<Socket>();
+  const server = createNetServer((socket) => {
+    sockets.add(socket);
+    socket.on('error', () => undefined);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, LOOPBACK_HOST, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `https://${LOOPBACK_HOST}:${port}`,
+    async close() {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
 }

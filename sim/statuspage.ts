@@ -17,6 +17,8 @@ export type PageState =
 
 export type PageFault =
   | 'challenge-403'
+  | 'challenge-405'
+  | 'missing-fields'
   | 'server-error'
   | 'invalid-json'
   | 'wrong-shape'
@@ -182,6 +184,11 @@ function answerFor(scenario: Scenario): Answer {
       };
     case 'challenge-403':
       return { type: 'raw', status: 403, headers: CHALLENGE_HEADERS, body: CHALLENGE_PAGE };
+    case 'challenge-405':
+      // Some bot defences answer an API GET with 405 and the same interstitial page.
+      return { type: 'raw', status: 405, headers: CHALLENGE_HEADERS, body: CHALLENGE_PAGE };
+    case 'missing-fields':
+      return { type: 'summary', summary: withoutOptionalFields(pageState('api-partial-outage')) };
     case 'server-error': {
       const status = options.status ?? 503;
       return {
@@ -210,6 +217,24 @@ function withUnknownApiStatus(summary: Summary): Summary {
   }
   summary.status = { indicator: 'minor', description: 'Minor Service Outage' };
   return summary;
+}
+
+/**
+ * A summary stripped to its bones: no page or status block, components without names or statuses, an
+ * incident without name, status, impact, links, dates or component list, and updates without bodies.
+ */
+function withoutOptionalFields(summary: Summary): Summary {
+  const strip = (value: unknown, keep: readonly string[]): unknown =>
+    isRecord(value) ? Object.fromEntries(Object.entries(value).filter(([key]) => keep.includes(key))) : value;
+  return {
+    components: summary.components.map((component) => strip(component, ['id'])),
+    incidents: summary.incidents.map((incident) => {
+      const bare = strip(incident, ['id']) as Record<string, unknown>;
+      const updates = isRecord(incident) ? incident['incident_updates'] : undefined;
+      if (Array.isArray(updates)) bare['incident_updates'] = updates.map((u) => strip(u, ['status']));
+      return bare;
+    }),
+  } as Summary;
 }
 
 /** A valid summary of about `sizeBytes`: many extra components, the six real ones last. */

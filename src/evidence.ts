@@ -43,7 +43,7 @@ export interface ProbeSample {
   timeToHeadersMs: number | null;
   /** Milliseconds from start until the body was fully read (or the request failed). */
   totalMs: number | null;
-  /** Raw `retry-after` header value (seconds or an HTTP date). */
+  /** `retry-after` in whole seconds (an HTTP date is converted against the answer's `date`); other values as sent. */
   retryAfter: string | null;
   /** Raw `x-should-retry` header value. */
   shouldRetry: string | null;

@@ -34,12 +34,15 @@ export const DEFAULTS = {
 
 const LIMITS = {
   samples: { min: 1, max: 50 },
-  latencyThresholdMs: { min: 1, max: 600_000 },
+  /** Half of the longest request timeout, so that the default timeout (twice the threshold) stays in range. */
+  latencyThresholdMs: { min: 1, max: 300_000 },
   requestTimeoutMs: { min: 10, max: 600_000 },
   concurrency: { min: 1, max: 20 },
   recoveryRuns: { min: 1, max: 100 },
   /** GitHub refuses label names longer than 50 characters. */
   labelLength: 50,
+  /** Each model costs `samples` requests a run and a row in the issue: a list past this is a mistake. */
+  models: 20,
   canaryPromptLength: 2_000,
 } as const;
 
@@ -59,6 +62,23 @@ export function parseList(raw: string): string[] {
     .split(/[,\n]/)
     .map((s) => s.trim())
     .filter((s) => s.length > 0);
+}
+
+/**
+ * A list input, or `fallback` when the input is unset or blank. A value that holds only separators
+ * (`models: ' , '`) is refused rather than read as "use the default": it is what a template that expanded
+ * to nothing leaves behind, and silently probing something else would hide the mistake.
+ */
+function parseListInput(input: string, raw: string, fallback: readonly string[], accepted: string): string[] {
+  if (raw.trim() === '') return [...fallback];
+  const list = parseList(raw);
+  if (list.length === 0) fail(input, raw, `${accepted}; the value holds only separators and blanks`);
+  return list;
+}
+
+/** Paths that people paste with a base URL, which the action appends itself. */
+function refuseKnownSuffix(input: string, raw: string, url: string, suffix: RegExp, accepted: string): void {
+  if (suffix.test(new URL(url).pathname)) fail(input, raw, accepted);
 }
 
 function parseInteger(
@@ -114,9 +134,14 @@ function parseHttpUrl(input: string, raw: string, fallback: string): string {
 }
 
 function parseRepository(raw: string): { owner: string; repo: string } {
+  const accepted = 'expected owner/name, e.g. octo-org/payments (defaults to $GITHUB_REPOSITORY)';
+  if (raw.trim() === '') {
+    throw new ConfigError(
+      `Input "repository" is empty and GITHUB_REPOSITORY is not set: ${accepted.replace('expected ', 'pass ')}.`,
+    );
+  }
   const match = /^([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+)$/.exec(raw.trim());
-  if (!match)
-    fail('repository', raw, 'expected owner/name, e.g. octo-org/payments (defaults to $GITHUB_REPOSITORY)');
+  if (!match) fail('repository', raw, accepted);
   return { owner: match[1]!, repo: match[2]! };
 }
 
@@ -150,8 +175,14 @@ export function parseConfig(read: InputReader, env: NodeJS.ProcessEnv): Config {
   );
   const repository = parseRepository(read('repository').trim() || env.GITHUB_REPOSITORY || '');
 
-  const models = parseList(read('models'));
-  const modelList = models.length > 0 ? models : [...DEFAULTS.models];
+  const modelsAccepted = 'expected model ids such as claude-haiku-4-5, separated by commas or newlines';
+  const modelList = parseListInput('models', read('models'), DEFAULTS.models, modelsAccepted);
+  if (modelList.length > LIMITS.models)
+    fail(
+      'models',
+      modelList.join(','),
+      `expected at most ${LIMITS.models} models (each costs samples requests a run)`,
+    );
   for (const model of modelList) {
     if (!MODEL_ID.test(model))
       fail('models', model, 'expected model ids such as claude-haiku-4-5, separated by commas or newlines');
@@ -159,15 +190,17 @@ export function parseConfig(read: InputReader, env: NodeJS.ProcessEnv): Config {
   if (new Set(modelList).size !== modelList.length)
     fail('models', modelList.join(','), 'each model may be listed once');
 
-  const components = parseList(read('status-components'));
-  const statusComponents = components.length > 0 ? components : [...DEFAULTS.statusComponents];
+  const componentsAccepted =
+    'expected Statuspage component ids such as k8w3r06qmzrp (lower-case letters and digits)';
+  const statusComponents = parseListInput(
+    'status-components',
+    read('status-components'),
+    DEFAULTS.statusComponents,
+    componentsAccepted,
+  );
   for (const id of statusComponents) {
     if (!COMPONENT_ID.test(id)) {
-      fail(
-        'status-components',
-        id,
-        'expected Statuspage component ids such as k8w3r06qmzrp (lower-case letters and digits)',
-      );
+      fail('status-components', id, componentsAccepted);
     }
   }
 
@@ -192,8 +225,12 @@ export function parseConfig(read: InputReader, env: NodeJS.ProcessEnv): Config {
     );
   }
 
-  const labels = parseList(read('labels'));
-  const labelList = labels.length > 0 ? labels : [...DEFAULTS.labels];
+  const labelList = parseListInput(
+    'labels',
+    read('labels'),
+    DEFAULTS.labels,
+    'expected label names separated by commas or newlines, e.g. incident',
+  );
   for (const label of labelList) {
     if (label.length > LIMITS.labelLength)
       fail('labels', label, `expected label names of at most ${LIMITS.labelLength} characters`);
@@ -225,6 +262,25 @@ export function parseConfig(read: InputReader, env: NodeJS.ProcessEnv): Config {
       ? `${serverUrl}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}`
       : null;
 
+  const baseUrlRaw = read('anthropic-base-url');
+  const anthropicBaseUrl = parseHttpUrl('anthropic-base-url', baseUrlRaw, DEFAULTS.anthropicBaseUrl);
+  refuseKnownSuffix(
+    'anthropic-base-url',
+    baseUrlRaw,
+    anthropicBaseUrl,
+    /\/v1(\/messages)?\/?$/,
+    'expected the API root without /v1, e.g. https://api.anthropic.com (the action appends /v1/messages)',
+  );
+  const statusPageRaw = read('status-page-url');
+  const statusPageUrl = parseHttpUrl('status-page-url', statusPageRaw, DEFAULTS.statusPageUrl);
+  refuseKnownSuffix(
+    'status-page-url',
+    statusPageRaw,
+    statusPageUrl,
+    /\/api(\/v2(\/[\w./-]*)?)?\/?$/,
+    'expected the page root, e.g. https://status.claude.com (the action reads /api/v2/summary.json)',
+  );
+
   return {
     anthropicApiKey,
     githubToken,
@@ -232,12 +288,8 @@ export function parseConfig(read: InputReader, env: NodeJS.ProcessEnv): Config {
     repository,
     models: modelList,
     samples: parseInteger('samples', read('samples'), DEFAULTS.samples, LIMITS.samples),
-    anthropicBaseUrl: parseHttpUrl(
-      'anthropic-base-url',
-      read('anthropic-base-url'),
-      DEFAULTS.anthropicBaseUrl,
-    ),
-    statusPageUrl: parseHttpUrl('status-page-url', read('status-page-url'), DEFAULTS.statusPageUrl),
+    anthropicBaseUrl,
+    statusPageUrl,
     statusComponents,
     latencyThresholdMs,
     errorRateThreshold: parseRate(

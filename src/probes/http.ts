@@ -31,7 +31,10 @@ export type HttpResult =
       kind: 'failure';
       /** connect: never reached the server; headers: connected, no answer; body: answer cut short. */
       phase: 'connect' | 'headers' | 'body';
-      /** What went wrong: a Node/undici error code (ECONNREFUSED, UND_ERR_HEADERS_TIMEOUT) or 'TIMEOUT'. */
+      /**
+       * What went wrong: a Node/undici error code (ECONNREFUSED, UND_ERR_HEADERS_TIMEOUT), 'TIMEOUT' (the
+       * deadline passed after connecting) or CONNECT_TIMEOUT (it passed while still connecting).
+       */
       code: string;
       timedOut: boolean;
       message: string;
@@ -58,6 +61,9 @@ const BEFORE_CONNECT_CODES = new Set([
   'UND_ERR_CONNECT_TIMEOUT',
   'UND_ERR_CONNECT',
 ]);
+
+/** The code of a deadline that passed while the connection (TCP or TLS) was still being set up. */
+export const CONNECT_DEADLINE_CODE = 'CONNECT_TIMEOUT';
 
 function isTlsFailure(code: string): boolean {
   return (
@@ -108,6 +114,41 @@ export async function closeHttp(): Promise<void> {
   await current?.close();
 }
 
+/**
+ * The shared dispatcher, seen by one request: it notes when undici starts writing the request on a
+ * connected socket (TCP and TLS done). A deadline that fires before that moment caught the runner still
+ * connecting, which says nothing about how fast the API answers.
+ */
+function trackingDispatcher(onConnected: () => void): Dispatcher {
+  return dispatcher().compose(
+    (dispatch) => (options, handler) =>
+      dispatch(options, {
+        ...bindAll(handler),
+        onRequestStart(controller, context) {
+          onConnected();
+          return handler.onRequestStart?.(controller, context);
+        },
+      }),
+  );
+}
+
+/** The handler's own methods bound to it, so that a spread copy still calls them on the original. */
+function bindAll(handler: Dispatcher.DispatchHandler): Dispatcher.DispatchHandler {
+  const bound: Record<string, unknown> = {};
+  for (
+    let proto: object | null = handler;
+    proto && proto !== Object.prototype;
+    proto = Object.getPrototypeOf(proto)
+  ) {
+    for (const name of Object.getOwnPropertyNames(proto)) {
+      const value = (handler as Record<string, unknown>)[name];
+      if (name !== 'constructor' && typeof value === 'function' && !(name in bound))
+        bound[name] = (value as (...args: unknown[]) => unknown).bind(handler);
+    }
+  }
+  return bound as Dispatcher.DispatchHandler;
+}
+
 export async function httpRequest(
   req: HttpRequest,
   clock: Clock = () => performance.now(),
@@ -115,6 +156,7 @@ export async function httpRequest(
   const started = clock();
   const controller = new AbortController();
   let timedOut = false;
+  let connected = false;
   const timer = setTimeout(() => {
     timedOut = true;
     controller.abort();
@@ -128,7 +170,7 @@ export async function httpRequest(
       headers: req.headers,
       body: req.body,
       signal: controller.signal,
-      dispatcher: dispatcher(),
+      dispatcher: trackingDispatcher(() => (connected = true)),
       headersTimeout: req.timeoutMs,
       bodyTimeout: req.timeoutMs,
     });
@@ -161,19 +203,24 @@ export async function httpRequest(
     };
   } catch (error) {
     const totalMs = clock() - started;
-    const code = timedOut ? 'TIMEOUT' : errorCode(error);
+    const stillConnecting = timedOut && !connected;
+    const code = stillConnecting ? CONNECT_DEADLINE_CODE : timedOut ? 'TIMEOUT' : errorCode(error);
     const isTimeout =
       timedOut || error instanceof errors.HeadersTimeoutError || error instanceof errors.BodyTimeoutError;
     let phase: 'connect' | 'headers' | 'body';
     if (timeToHeadersMs !== null) phase = 'body';
-    else if (BEFORE_CONNECT_CODES.has(code) || isTlsFailure(code)) phase = 'connect';
+    else if (!connected || BEFORE_CONNECT_CODES.has(code) || isTlsFailure(code)) phase = 'connect';
     else phase = 'headers';
     return {
       kind: 'failure',
       phase,
       code,
       timedOut: isTimeout && code !== 'UND_ERR_CONNECT_TIMEOUT',
-      message: error instanceof Error ? error.message : String(error),
+      message: stillConnecting
+        ? `still connecting when the ${req.timeoutMs} ms deadline passed`
+        : error instanceof Error
+          ? error.message
+          : String(error),
       status,
       headers,
       timeToHeadersMs,

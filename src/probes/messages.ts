@@ -1,5 +1,6 @@
 import type { Config } from '../config/types.js';
 import type { ProbeOutcome, ProbeSample } from '../evidence.js';
+import { singleLine } from '../text/inert.js';
 import { redact } from '../text/redact.js';
 import { httpRequest, type Clock, type HttpResult } from './http.js';
 
@@ -12,6 +13,12 @@ const MAX_BODY_BYTES = 256 * 1024;
 /** Error messages and answers are kept short: they end up in tables. */
 const MAX_MESSAGE_CHARS = 500;
 const MAX_ANSWER_CHARS = 200;
+/** Header values worth keeping are short (ids, counts, dates); longer ones are cut. */
+const MAX_HEADER_CHARS = 100;
+/** How much of an HTML page is searched for its title or a line of text. */
+const TITLE_SEARCH_CHARS = 16 * 1024;
+/** How much of an unexpected JSON body is quoted. */
+const UNEXPECTED_JSON_CHARS = 160;
 
 export type ProbeConfig = Pick<
   Config,
@@ -22,6 +29,13 @@ type ErrorBody = {
   error?: { type?: unknown; message?: unknown; details?: { error_code?: unknown } | null };
   request_id?: unknown;
 };
+
+/** `{"type":"error","error":{...}}`: the documented error body, whatever its fields hold. */
+function isErrorShape(json: unknown): boolean {
+  if (!json || typeof json !== 'object' || Array.isArray(json)) return false;
+  const error = (json as { error?: unknown }).error;
+  return typeof error === 'object' && error !== null && !Array.isArray(error);
+}
 
 function asString(value: unknown): string | null {
   return typeof value === 'string' && value.length > 0 ? value : null;
@@ -35,26 +49,62 @@ function parseJson(text: string): unknown {
   }
 }
 
-/** Every rate-limit header, standard and Priority Tier, by lower-case name. */
-function rateLimitHeaders(headers: Record<string, string>): Record<string, string> {
+/** Every rate-limit header, standard and Priority Tier, by lower-case name, each value cleaned. */
+function rateLimitHeaders(
+  headers: Record<string, string>,
+  clean: (text: string) => string,
+): Record<string, string> {
   const picked: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) {
     if (name.startsWith('anthropic-ratelimit-') || name.startsWith('anthropic-priority-'))
-      picked[name] = value;
+      picked[clean(name)] = clean(value);
   }
   return picked;
 }
 
+/** RFC 9110's preferred HTTP date (IMF-fixdate), e.g. `Thu, 03 Dec 2026 09:00:17 GMT`. */
+const HTTP_DATE = /^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT$/;
+const MS_PER_SECOND = 1_000;
+
+/**
+ * `retry-after` in whole seconds, whichever of its two forms was sent (RFC 9110 10.2.3): delay-seconds stay
+ * as they are, an HTTP date becomes the seconds from the answer's own `date` (the server's clock; the
+ * request's start when it sent none) until then, never below 0. Anything else is kept as sent.
+ */
+export function normaliseRetryAfter(
+  raw: string | null,
+  answeredAt: string | null,
+  startedAt: string,
+): string | null {
+  if (raw === null) return null;
+  const value = raw.trim();
+  if (/^\d+$/.test(value)) return String(Number(value));
+  if (!HTTP_DATE.test(value)) return value;
+  const until = Date.parse(value);
+  const answerTime = answeredAt !== null && HTTP_DATE.test(answeredAt.trim()) ? Date.parse(answeredAt) : NaN;
+  const reference = Number.isNaN(answerTime) ? Date.parse(startedAt) : answerTime;
+  if (Number.isNaN(until) || Number.isNaN(reference)) return value;
+  return String(Math.max(0, Math.ceil((until - reference) / MS_PER_SECOND)));
+}
+
 /** A readable one-line description of a non-JSON body, e.g. a proxy's HTML page. */
 function describeNonJson(body: string, contentType: string | undefined): string {
-  const title = /<title[^>]*>([^<]{0,200})<\/title>/i.exec(body)?.[1]?.trim();
+  // Only the start is searched: a title sits near the top, and a 256 KB page must not cost a full scan.
+  const title = /<title[^>]*>([^<]{0,200})<\/title>/i.exec(body.slice(0, TITLE_SEARCH_CHARS))?.[1]?.trim();
   const kind = contentType?.split(';')[0]?.trim() || 'unknown content type';
   if (title) return `non-JSON answer (${kind}): ${title}`;
   const text = body
+    .slice(0, TITLE_SEARCH_CHARS)
     .replace(/<[^>]*>/g, ' ')
     .replace(/\s+/g, ' ')
     .trim();
   return `non-JSON answer (${kind})${text ? `: ${text.slice(0, 120)}` : ', empty body'}`;
+}
+
+/** JSON that is not the documented error shape, e.g. `{"error":"upstream connect error"}` from another gateway. */
+function describeUnexpectedJson(json: unknown): string {
+  const text = JSON.stringify(json) ?? String(json);
+  return `JSON that is not an API error: ${text.slice(0, UNEXPECTED_JSON_CHARS)}${text.length > UNEXPECTED_JSON_CHARS ? '…' : ''}`;
 }
 
 function extractAnswer(body: unknown): string | null {
@@ -76,8 +126,9 @@ export function toSample(
   base: Pick<ProbeSample, 'model' | 'index' | 'startedAt'>,
   config: Pick<ProbeConfig, 'anthropicApiKey' | 'canaryExpect'>,
 ): ProbeSample {
+  // Redacted before it is cut (a cut key would no longer be recognised), and made one line: it is logged.
   const clean = (text: string | null, max: number): string | null =>
-    text === null ? null : redact(text, [config.anthropicApiKey]).slice(0, max);
+    text === null ? null : singleLine(redact(text, [config.anthropicApiKey])).slice(0, max);
   const sample: ProbeSample = {
     ...base,
     outcome: 'ok',
@@ -90,13 +141,20 @@ export function toSample(
     totalMs: Math.round(result.totalMs),
     retryAfter: null,
     shouldRetry: null,
-    rateLimit: rateLimitHeaders(result.headers),
+    rateLimit: rateLimitHeaders(result.headers, (text) => clean(text, MAX_HEADER_CHARS) ?? ''),
     location: null,
     answer: null,
     canaryPassed: null,
   };
   sample.requestId = clean(asString(result.headers['request-id']), 200);
-  sample.retryAfter = clean(asString(result.headers['retry-after']), 100);
+  sample.retryAfter = clean(
+    normaliseRetryAfter(
+      asString(result.headers['retry-after']),
+      asString(result.headers.date),
+      base.startedAt,
+    ),
+    MAX_HEADER_CHARS,
+  );
   sample.shouldRetry = clean(asString(result.headers['x-should-retry']), 20);
 
   if (result.kind === 'failure') {
@@ -137,11 +195,16 @@ export function toSample(
   }
 
   sample.outcome = 'http_error';
-  const errorBody = (json && typeof json === 'object' ? json : {}) as ErrorBody;
+  const errorBody = (json && typeof json === 'object' && !Array.isArray(json) ? json : {}) as ErrorBody;
   sample.errorType = clean(asString(errorBody.error?.type), 100);
+  const documented = isErrorShape(json);
   sample.errorMessage = clean(
     asString(errorBody.error?.message) ??
-      (json === undefined ? describeNonJson(result.body, result.headers['content-type']) : null),
+      (json === undefined
+        ? describeNonJson(result.body, result.headers['content-type'])
+        : documented
+          ? null
+          : describeUnexpectedJson(json)),
     MAX_MESSAGE_CHARS,
   );
   sample.errorCode = clean(asString(errorBody.error?.details?.error_code), 100);

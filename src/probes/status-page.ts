@@ -1,5 +1,7 @@
 import type { Config } from '../config/types.js';
 import type { StatusIncident, StatusPageReading, WatchedComponent } from '../evidence.js';
+import * as core from '@actions/core';
+import { singleLine } from '../text/inert.js';
 import { httpRequest, type HttpResult } from './http.js';
 
 /** The real summary is ~10 KB; anything past 5 MB is not a status page we should parse. */
@@ -15,7 +17,10 @@ type Json = Record<string, unknown>;
 
 const isObject = (value: unknown): value is Json =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
-const text = (value: unknown): string | null => (typeof value === 'string' ? value : null);
+/** Short upstream text (names, enum values, links) as one line: it appears in logs, titles and table cells. */
+const text = (value: unknown): string | null => (typeof value === 'string' ? singleLine(value) : null);
+/** Long upstream text (an update's body) keeps its line breaks; it is only ever shown inside a code block. */
+const prose = (value: unknown): string | null => (typeof value === 'string' ? value : null);
 
 function unknownReading(config: StatusPageConfig, error: string): StatusPageReading {
   return {
@@ -63,36 +68,55 @@ function parseIncident(raw: Json, watched: Set<string>): StatusIncident | null {
     latestUpdate: latest
       ? {
           status: text(latest.status) ?? 'unknown',
-          body: text(latest.body) ?? '',
+          body: prose(latest.body) ?? '',
           at: text(latest.created_at),
         }
       : null,
   };
 }
 
-/** Parses a summary.json body. Pure; tolerant of unknown enum values and missing optional fields. */
-export function parseSummary(config: StatusPageConfig, body: string): StatusPageReading {
+/** A component the page lists, watched or not: what a user can pick for `status-components`. */
+export interface ListedComponent {
+  id: string;
+  name: string;
+}
+
+interface ParsedSummary {
+  reading: StatusPageReading;
+  /** Every component the page lists (group rows included), in page order. */
+  listed: ListedComponent[];
+}
+
+function parseSummaryDetailed(config: StatusPageConfig, body: string): ParsedSummary {
   let json: unknown;
   try {
     json = JSON.parse(body);
   } catch {
-    return unknownReading(config, 'the summary is not valid JSON (a challenge or error page?)');
+    return {
+      reading: unknownReading(config, 'the summary is not valid JSON (a challenge or error page?)'),
+      listed: [],
+    };
   }
   if (!isObject(json) || !Array.isArray(json.components)) {
-    return unknownReading(config, 'the summary has no components list (not a Statuspage v2 summary)');
+    return {
+      reading: unknownReading(config, 'the summary has no components list (not a Statuspage v2 summary)'),
+      listed: [],
+    };
   }
   const watched = new Set(config.statusComponents);
   const byId = new Map<string, WatchedComponent>();
+  const listed: ListedComponent[] = [];
   for (const raw of json.components) {
     if (!isObject(raw)) continue;
     const id = text(raw.id);
-    if (id && watched.has(id)) {
-      byId.set(id, { id, name: text(raw.name) ?? id, status: text(raw.status) ?? 'unknown' });
-    }
+    if (!id) continue;
+    const name = text(raw.name) ?? id;
+    listed.push({ id, name });
+    if (watched.has(id)) byId.set(id, { id, name, status: text(raw.status) ?? 'unknown' });
   }
   const status = isObject(json.status) ? json.status : {};
   const incidents = Array.isArray(json.incidents) ? json.incidents.filter(isObject) : [];
-  return {
+  const reading: StatusPageReading = {
     url: config.statusPageUrl,
     ok: true,
     error: null,
@@ -104,6 +128,36 @@ export function parseSummary(config: StatusPageConfig, body: string): StatusPage
       .map((incident) => parseIncident(incident, watched))
       .filter((incident): incident is StatusIncident => incident !== null),
   };
+  return { reading, listed };
+}
+
+/** Parses a summary.json body. Pure; tolerant of unknown enum values and missing optional fields. */
+export function parseSummary(config: StatusPageConfig, body: string): StatusPageReading {
+  return parseSummaryDetailed(config, body).reading;
+}
+
+/** How many of the page's components the warning lists as examples. */
+const LISTED_EXAMPLES = 8;
+
+/**
+ * The warning for watched ids the page does not list, naming the input, the ids and what the page does
+ * list. Null when every id was found. Pure.
+ */
+export function missingComponentsWarning(
+  reading: StatusPageReading,
+  listed: readonly ListedComponent[],
+): string | null {
+  if (!reading.ok || reading.missingComponentIds.length === 0) return null;
+  const examples = listed
+    .slice(0, LISTED_EXAMPLES)
+    .map((component) => `${component.id} (${component.name.slice(0, 60)})`);
+  const more = listed.length > LISTED_EXAMPLES ? `, and ${listed.length - LISTED_EXAMPLES} more` : '';
+  const choice =
+    listed.length === 0 ? 'the page lists no components' : `the page lists ${examples.join(', ')}${more}`;
+  return (
+    `Input "status-components" has ids that ${reading.url} does not list: ${reading.missingComponentIds.join(', ')}. ` +
+    `They are not watched; ${choice}. Accepted: component ids from ${reading.url}/api/v2/components.json.`
+  );
 }
 
 function describeFailure(result: HttpResult): string {
@@ -137,7 +191,11 @@ export async function readStatusPage(config: StatusPageConfig): Promise<StatusPa
       return unknownReading(config, `status page ${describeFailure(result)}`);
     }
     if (result.truncated) return unknownReading(config, 'the summary is larger than 5 MB');
-    return parseSummary(config, result.body);
+    const { reading, listed } = parseSummaryDetailed(config, result.body);
+    // Said on the first read that shows it, as a warning: the run still works with the ids that were found.
+    const warning = missingComponentsWarning(reading, listed);
+    if (warning !== null) core.warning(warning);
+    return reading;
   }
   return unknownReading(config, `more than ${MAX_REDIRECTS} redirects`);
 }

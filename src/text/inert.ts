@@ -47,6 +47,15 @@ function oneLine(text: string): string {
   return text.replace(CONTROL_CHARACTERS, '').replace(/\s+/g, ' ').trim();
 }
 
+/**
+ * One plain line: control characters dropped, every run of whitespace (line breaks included) made one
+ * space. For outside text that is logged: on a line of its own it could issue a workflow command
+ * (`::add-mask::`, `::error::`) to the runner, which reads commands at the start of any log line.
+ */
+export function singleLine(text: string): string {
+  return oneLine(text);
+}
+
 function longestBacktickRun(text: string): number {
   let longest = 0;
   for (const run of text.match(/`+/g) ?? []) longest = Math.max(longest, run.length);

@@ -45,6 +45,9 @@ const USAGE_LIMIT_MESSAGE = /reached your (specified )?API usage limits/i;
  */
 const CREDIT_EXHAUSTED_MESSAGE = /credit balance is too low/i;
 
+/** The message of the 404 for an unknown or retired model: `model: claude-haiku-4-20250514`. */
+const MODEL_NOT_FOUND_MESSAGE = /\bmodel\b/i;
+
 const HTTP_BAD_REQUEST = 400;
 const HTTP_UNAUTHORIZED = 401;
 const HTTP_PAYMENT_REQUIRED = 402;
@@ -114,6 +117,14 @@ function isSpendLimit(sample: ProbeSample): boolean {
   );
 }
 
+/**
+ * An unknown or retired model answers 404 `not_found_error` with the message `model: <id>` (FIELD-NOTES).
+ * Any other 404 (a bare "Not Found", a proxy's HTML page) means the base URL points at the wrong place.
+ */
+function namesAModel(sample: ProbeSample): boolean {
+  return sample.errorMessage !== null && MODEL_NOT_FOUND_MESSAGE.test(sample.errorMessage);
+}
+
 function causeOfStatus(sample: ProbeSample): SampleCause {
   const failure = (diagnosis: Diagnosis): SampleCause => ({ kind: 'failure', diagnosis });
   switch (sample.httpStatus) {
@@ -133,7 +144,14 @@ function causeOfStatus(sample: ProbeSample): SampleCause {
     case HTTP_PAYMENT_REQUIRED:
       return failure('billing');
     case HTTP_NOT_FOUND:
-      return failure('model_unavailable');
+      if (namesAModel(sample)) return failure('model_unavailable');
+      return {
+        kind: 'config',
+        problem:
+          `${sample.model}: anthropic-base-url answered 404 to POST /v1/messages without naming the model ` +
+          `("${sample.errorMessage ?? 'no message'}"): it does not serve the Messages API; set it to the API root ` +
+          `such as https://api.anthropic.com (the action appends /v1/messages)`,
+      };
     case HTTP_TOO_MANY_REQUESTS:
       return failure(isSpendLimit(sample) ? 'spend_limit' : 'rate_limited');
     case HTTP_OVERLOADED:

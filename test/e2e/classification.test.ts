@@ -126,7 +126,7 @@ const ROWS: Row[] = [
   {
     when: 'the API never answers within request-timeout-ms',
     api: 'hang',
-    inputs: { 'request-timeout-ms': '300', 'latency-threshold-ms': '100' },
+    inputs: { 'request-timeout-ms': '1000', 'latency-threshold-ms': '100' },
     severity: 'P1',
     diagnosis: 'timeout',
     title: 'Requests timing out',
@@ -134,8 +134,8 @@ const ROWS: Row[] = [
   },
   {
     when: 'the body does not finish within request-timeout-ms',
-    api: { kind: 'slow-body', delayMs: 1_500 },
-    inputs: { 'request-timeout-ms': '300', 'latency-threshold-ms': '100' },
+    api: { kind: 'slow-body', delayMs: 3_000 },
+    inputs: { 'request-timeout-ms': '1000', 'latency-threshold-ms': '100' },
     severity: 'P1',
     diagnosis: 'timeout',
     title: 'Requests timing out',

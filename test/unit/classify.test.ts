@@ -361,6 +361,24 @@ describe('P1: every request that reached the API failed with an outage or access
     );
   });
 
+  it('a 404 that names no model is a configuration error pointing at anthropic-base-url, not an outage', () => {
+    const wrongPath = {
+      status: 404,
+      type: 'not_found_error',
+      message: 'Not Found',
+      code: null,
+      requestId: null,
+    };
+    const verdict = run(times(3, (i) => errorSample(HAIKU, i, wrongPath)));
+
+    expect(headline(verdict)).toEqual(['config_error', null, null]);
+    expect(verdict.notes).toContain(
+      `${HAIKU}: anthropic-base-url answered 404 to POST /v1/messages without naming the model ("Not Found"): ` +
+        'it does not serve the Messages API; set it to the API root such as https://api.anthropic.com ' +
+        '(the action appends /v1/messages)',
+    );
+  });
+
   it.each([
     ['500 api_error', (i: number) => errorSample(HAIKU, i, BODY.internal), '500 api_error ×3'],
     ['a proxy 502', (i: number) => proxyError(HAIKU, i, 502), '502 ×3'],

@@ -132,6 +132,52 @@ describe('inputs', () => {
     expect(parse({ repository: 'acme/ops' }).repository).toEqual({ owner: 'acme', repo: 'ops' });
   });
 
+  it('a list of only separators is refused, naming the input, rather than read as "use the default"', () => {
+    expect(errorOf({ models: ' , ' })).toBe(
+      'Input "models" has an invalid value " , ": expected model ids such as claude-haiku-4-5, separated by ' +
+        'commas or newlines; the value holds only separators and blanks.',
+    );
+    expect(errorOf({ 'status-components': ',\n,' })).toContain(
+      'Input "status-components" has an invalid value',
+    );
+    expect(errorOf({ labels: ',' })).toContain('Input "labels" has an invalid value ","');
+    // Unset (or blank) still means the default.
+    expect(parse({ models: '   ' }).models).toEqual(['claude-haiku-4-5']);
+  });
+
+  it('base URLs that already hold the path the action appends are refused', () => {
+    expect(errorOf({ 'anthropic-base-url': 'https://api.anthropic.com/v1/' })).toBe(
+      'Input "anthropic-base-url" has an invalid value "https://api.anthropic.com/v1/": expected the API root ' +
+        'without /v1, e.g. https://api.anthropic.com (the action appends /v1/messages).',
+    );
+    expect(errorOf({ 'anthropic-base-url': 'https://gw.example.com/anthropic/v1/messages' })).toContain(
+      'without /v1',
+    );
+    expect(errorOf({ 'status-page-url': 'https://status.claude.com/api/v2/summary.json' })).toContain(
+      'expected the page root, e.g. https://status.claude.com (the action reads /api/v2/summary.json)',
+    );
+    expect(parse({ 'anthropic-base-url': 'https://gw.example.com/v1beta' }).anthropicBaseUrl).toBe(
+      'https://gw.example.com/v1beta',
+    );
+  });
+
+  it('more than 20 models are refused: each costs samples requests a run', () => {
+    const models = Array.from({ length: 21 }, (_, i) => `model-${i}`).join(',');
+    expect(errorOf({ models })).toContain('expected at most 20 models');
+  });
+
+  it('the latency threshold stays low enough for its default timeout to be valid', () => {
+    expect(parse({ 'latency-threshold-ms': '300000' }).requestTimeoutMs).toBe(600_000);
+    expect(errorOf({ 'latency-threshold-ms': '300001' })).toContain('from 1 to 300000');
+  });
+
+  it('a repository that is not given anywhere says where it comes from', () => {
+    expect(errorOf({}, { GITHUB_TOKEN: 't' })).toBe(
+      'Input "repository" is empty and GITHUB_REPOSITORY is not set: pass owner/name, e.g. octo-org/payments ' +
+        '(defaults to $GITHUB_REPOSITORY).',
+    );
+  });
+
   it('the API key is never echoed, even when it is malformed', () => {
     const message = errorOf({ 'anthropic-api-key': 'sk-ant-api03 with-space' });
     expect(message).not.toContain('with-space');
