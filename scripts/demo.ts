@@ -1,14 +1,20 @@
 /**
  * `npm run demo`: a scripted outage replayed against the loopback simulator, with the bundled action
- * (dist/index.js) started the way the Actions runner starts it. No key and no network needed.
+ * (dist/index.js) started the way the Actions runner starts it, every 10 minutes, with a state file
+ * carrying the window between runs. No key and no network needed.
  *
- *   1. healthy                      -> no issue
- *   2. every request answers 529    -> P1 overloaded, issue opened (status page shows a partial outage)
+ *   1. healthy                         -> no issue
+ *   2. status page: API degraded (P3)  -> watching: 1 of 2 unhealthy runs needed to open
+ *   3. every request answers 529       -> P1 overloaded, issue opened at once
  *      (an on-call engineer writes in the issue and ticks a checkbox)
- *   3. 529s give way to 500s        -> P1 server error: issue updated, one timeline comment
- *   4. healthy                      -> recovering (1 of 2 healthy runs)
- *   5. healthy                      -> recovered, issue closed
+ *   4. 529s give way to 500s           -> P1 server error: issue updated, one timeline comment
+ *   5-6. healthy                       -> recovering (1 of 2 healthy runs), then closed
+ *   7. 500s again, 10 minutes later    -> the same issue reopened, with a comment
+ *   8-9. healthy                       -> closed again, with the whole episode in the record
  */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { runBundledAction } from '../sim/action-runner.js';
 import { startSimulator } from '../sim/index.js';
 
@@ -21,6 +27,8 @@ async function main(): Promise<void> {
   // The simulated GitHub stamps comments and closes with the same replayed clock as the runs.
   let clock = START;
   const sim = await startSimulator({ now: () => new Date(clock) });
+  // What actions/cache restores and saves between scheduled runs in the README's workflow.
+  const stateDir = await mkdtemp(path.join(tmpdir(), 'runbook-demo-'));
   try {
     const inputs = {
       'anthropic-api-key': 'sk-ant-api03-demo-key-not-real',
@@ -28,6 +36,7 @@ async function main(): Promise<void> {
       'github-api-url': sim.github.url,
       'anthropic-base-url': sim.anthropic.url,
       'status-page-url': sim.statusPage.url,
+      'state-file': path.join(stateDir, 'claude-incident-runbook.json'),
     };
     let runNumber = 0;
     const run = async (title: string): Promise<void> => {
@@ -59,6 +68,9 @@ async function main(): Promise<void> {
     sim.statusPage.setScenario('operational');
     await run('healthy');
 
+    sim.statusPage.setScenario('api-degraded');
+    await run('status page: API degraded (P3)');
+
     sim.anthropic.setBehaviour('overloaded');
     sim.statusPage.setScenario('api-partial-outage');
     await run('API answers 529 overloaded');
@@ -80,8 +92,13 @@ async function main(): Promise<void> {
 
     sim.anthropic.setBehaviour('healthy');
     sim.statusPage.setScenario('operational');
-    await run('healthy again');
-    await run('healthy again');
+    for (let i = 0; i < 2; i++) await run('healthy again');
+
+    sim.anthropic.setBehaviour('server-error');
+    await run('500s again soon after the close');
+
+    sim.anthropic.setBehaviour('healthy');
+    for (let i = 0; i < 2; i++) await run('healthy again');
 
     const final = sim.github.issue(incident.number)!;
     console.log(
@@ -101,6 +118,7 @@ async function main(): Promise<void> {
     if (!kept || final.state !== 'closed') process.exitCode = 1;
   } finally {
     await sim.close();
+    await rm(stateDir, { recursive: true, force: true });
   }
 }
 

@@ -1,23 +1,14 @@
 import type { IncidentIssue } from '../incident/types.js';
 import { INCIDENT_MARKER } from '../incident/markers.js';
 import type { GitHubClient } from './client.js';
-
-/** A GitHub failure explained: what happened and what the user should fix. */
-export class GitHubError extends Error {
-  override name = 'GitHubError';
-  constructor(
-    message: string,
-    readonly status: number | null,
-  ) {
-    super(message);
-  }
-}
+import { explainGitHubError, GitHubError, statusOf } from './errors.js';
 
 type RawIssue = {
   number: number;
   title: string;
   body?: string | null;
   state: string;
+  state_reason?: string | null;
   labels: Array<string | { name?: string | null }>;
   html_url: string;
   locked?: boolean;
@@ -31,6 +22,7 @@ function toIncidentIssue(raw: RawIssue): IncidentIssue {
     title: raw.title,
     body: raw.body ?? '',
     state: raw.state === 'closed' ? 'closed' : 'open',
+    stateReason: raw.state_reason ?? null,
     labels: raw.labels
       .map((label) => (typeof label === 'string' ? label : (label.name ?? '')))
       .filter(Boolean),
@@ -40,48 +32,63 @@ function toIncidentIssue(raw: RawIssue): IncidentIssue {
   };
 }
 
-function statusOf(error: unknown): number | null {
-  const status = (error as { status?: unknown } | null)?.status;
-  return typeof status === 'number' ? status : null;
+/**
+ * Statuses of a write to an issue that is no longer where it was: 301 transferred to another repository
+ * (GitHub answers with the new location), 404 transferred somewhere the token cannot see, 410 deleted.
+ * Retrying cannot help; the next unhealthy run opens a new issue.
+ */
+const GONE_STATUSES: ReadonlySet<number> = new Set([301, 404, 410]);
+
+/** True when a write failed because the issue was deleted or transferred. */
+export function isIssueGone(error: unknown): error is GitHubError {
+  return error instanceof GitHubError && error.status !== null && GONE_STATUSES.has(error.status);
 }
 
-/** Turns an Octokit error into a message that says what to fix. Never echoes request headers (the token). */
-export function explainGitHubError(error: unknown, doing: string): GitHubError {
-  const status = statusOf(error);
-  const detail = error instanceof Error ? error.message.split('\n')[0]!.slice(0, 300) : String(error);
-  const hint = (() => {
-    switch (status) {
-      case 401:
-        return 'the github-token was rejected: check the token input.';
-      case 403:
-        return /not accessible by integration/i.test(detail)
-          ? 'the token lacks permission: add "permissions: issues: write" to the workflow job.'
-          : /rate limit/i.test(detail)
-            ? 'GitHub rate-limited the run past the retry budget: the next scheduled run will try again.'
-            : 'GitHub refused the write (a locked issue, or missing issues: write permission).';
-      case 404:
-        return 'the repository or issue was not found: check the repository and github-api-url inputs, and that the token can see the repository.';
-      case 410:
-        return 'issues are disabled in this repository (Settings > General > Features > Issues), or the issue was deleted.';
-      case 422:
-        return 'GitHub rejected the content (validation failed).';
-      case null:
-        return 'GitHub could not be reached: check github-api-url and the runner network.';
-      default:
-        return status >= 500
-          ? 'GitHub is failing right now (retried within the budget): the next run will try again.'
-          : '';
-    }
-  })();
-  return new GitHubError(
-    `GitHub ${doing} failed${status ? ` (HTTP ${status})` : ''}: ${detail}. ${hint}`.trim(),
-    status,
-  );
+/** Why an issue is gone, for the log and the summary. */
+export function goneExplanation(issueNumber: number, error: GitHubError): string {
+  switch (error.status) {
+    case 301:
+      return `Issue #${issueNumber} was transferred to another repository (HTTP 301): the action does not follow it there.`;
+    case 410:
+      return `Issue #${issueNumber} was deleted (HTTP 410).`;
+    default:
+      return `Issue #${issueNumber} is no longer visible to this token (HTTP 404): it was transferred or deleted.`;
+  }
 }
+
+/** What became of an issue the state file remembers as the open incident. */
+export type IssueLookup = { kind: 'found'; issue: IncidentIssue } | { kind: 'gone'; explanation: string };
+
+/** The most recently updated closed issues worth reading when looking for our last incident. */
+const RECENTLY_CLOSED_PAGE = 10;
+
+/** 3xx answers arrive as answers with `redirect: 'manual'`; a moved issue is an error, never followed. */
+function refuseRedirect(status: number, issueNumber: number, doing: string): void {
+  if (status >= 300 && status < 400) {
+    throw new GitHubError(
+      `GitHub ${doing} failed (HTTP ${status}): issue #${issueNumber} was moved to another repository.`,
+      status,
+    );
+  }
+}
+
+/**
+ * Writes to one issue never follow redirects: fetch would follow a 301 from a transferred issue and turn
+ * a comment (POST) into a GET of the comments, which succeeds, so a comment that was never posted would
+ * look posted. A PATCH would be replayed on the issue in its new repository.
+ */
+const NO_REDIRECT = { redirect: 'manual' } as const;
 
 export interface IncidentStore {
   /** Open issues carrying the first label and the hidden marker (pull requests skipped), oldest first. */
   findOpenIncidents(): Promise<IncidentIssue[]>;
+  /**
+   * Our most recently closed incident issue (the first label, the marker, not closed as a duplicate), or
+   * null. One page of the most recently updated: an older one cannot be recent enough to matter.
+   */
+  findRecentlyClosed(): Promise<IncidentIssue | null>;
+  /** The issue, or why it is gone (deleted, transferred). */
+  lookup(issueNumber: number): Promise<IssueLookup>;
   create(title: string, body: string, labels: string[]): Promise<IncidentIssue>;
   update(
     issueNumber: number,
@@ -90,7 +97,7 @@ export interface IncidentStore {
       body?: string;
       labels?: string[];
       state?: 'open' | 'closed';
-      stateReason?: 'completed' | 'duplicate';
+      stateReason?: 'completed' | 'duplicate' | 'not_planned';
     },
   ): Promise<IncidentIssue>;
   comment(issueNumber: number, body: string): Promise<void>;
@@ -128,8 +135,51 @@ export function createIncidentStore(
     }
   };
 
+  const findRecentlyClosed = async (): Promise<IncidentIssue | null> => {
+    try {
+      const { data } = await client.rest.issues.listForRepo({
+        ...repository,
+        state: 'closed',
+        labels: label,
+        sort: 'updated',
+        direction: 'desc',
+        per_page: RECENTLY_CLOSED_PAGE,
+      });
+      const ours = (data as RawIssue[]).filter(
+        (issue) =>
+          issue.pull_request === undefined &&
+          (issue.body ?? '').includes(INCIDENT_MARKER) &&
+          issue.state_reason !== 'duplicate',
+      );
+      return ours[0] === undefined ? null : toIncidentIssue(ours[0]);
+    } catch (error) {
+      // Same rule as the open list: a failed read is never "there is none" (it could open a duplicate).
+      throw explainGitHubError(error, 'listing closed incident issues');
+    }
+  };
+
+  const lookup = async (issueNumber: number): Promise<IssueLookup> => {
+    try {
+      const response = await client.rest.issues.get({
+        ...repository,
+        issue_number: issueNumber,
+        request: NO_REDIRECT,
+      });
+      refuseRedirect(response.status, issueNumber, `reading issue #${issueNumber}`);
+      return { kind: 'found', issue: toIncidentIssue(response.data as RawIssue) };
+    } catch (error) {
+      const explained =
+        error instanceof GitHubError ? error : explainGitHubError(error, `reading issue #${issueNumber}`);
+      if (isIssueGone(explained))
+        return { kind: 'gone', explanation: goneExplanation(issueNumber, explained) };
+      throw explained;
+    }
+  };
+
   return {
     findOpenIncidents,
+    findRecentlyClosed,
+    lookup,
 
     async create(title, body, labels) {
       try {
@@ -164,8 +214,10 @@ export function createIncidentStore(
     },
 
     async update(issueNumber, changes) {
+      const doing = `updating issue #${issueNumber}`;
+      let response;
       try {
-        const { data } = await client.rest.issues.update({
+        response = await client.rest.issues.update({
           ...repository,
           issue_number: issueNumber,
           ...(changes.title !== undefined && { title: changes.title }),
@@ -173,19 +225,29 @@ export function createIncidentStore(
           ...(changes.labels !== undefined && { labels: changes.labels }),
           ...(changes.state !== undefined && { state: changes.state }),
           ...(changes.stateReason !== undefined && { state_reason: changes.stateReason }),
+          request: NO_REDIRECT,
         });
-        return toIncidentIssue(data as RawIssue);
       } catch (error) {
-        throw explainGitHubError(error, `updating issue #${issueNumber}`);
+        throw explainGitHubError(error, doing);
       }
+      refuseRedirect(response.status, issueNumber, doing);
+      return toIncidentIssue(response.data as RawIssue);
     },
 
     async comment(issueNumber, body) {
+      const doing = `commenting on issue #${issueNumber}`;
+      let status: number;
       try {
-        await client.rest.issues.createComment({ ...repository, issue_number: issueNumber, body });
+        ({ status } = await client.rest.issues.createComment({
+          ...repository,
+          issue_number: issueNumber,
+          body,
+          request: NO_REDIRECT,
+        }));
       } catch (error) {
-        throw explainGitHubError(error, `commenting on issue #${issueNumber}`);
+        throw explainGitHubError(error, doing);
       }
+      refuseRedirect(status, issueNumber, doing);
     },
   };
 }

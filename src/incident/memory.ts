@@ -4,6 +4,8 @@
  */
 import { DIAGNOSES, SEVERITIES } from '../verdict/types.js';
 import type { Diagnosis, Severity } from '../verdict/types.js';
+import { validObservations } from './hysteresis.js';
+import type { Gap, History } from './hysteresis.js';
 import { INCIDENT_MARKER, lineEndingOf } from './markers.js';
 import type { IncidentMemory } from './types.js';
 
@@ -76,6 +78,36 @@ function isStringArray(value: unknown): value is string[] {
   return Array.isArray(value) && value.every((item) => typeof item === 'string');
 }
 
+/** Gaps and reopenings kept in memory: the newest, enough for the close record. */
+export const MEMORY_EPISODE_EVENTS = 10;
+
+function validPairs<K extends string>(value: unknown, keys: readonly [K, K]): Record<K, string>[] | null {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) return null;
+  const pairs = value.filter(
+    (item): item is Record<K, string> => isRecord(item) && keys.every((key) => isTime(item[key])),
+  );
+  return pairs.map((item) => ({ [keys[0]]: item[keys[0]], [keys[1]]: item[keys[1]] }) as Record<K, string>);
+}
+
+/** The lifecycle's optional fields: each is kept when valid and dropped when not, never failing the rest. */
+function lifecycleFields(value: Record<string, unknown>): Partial<IncidentMemory> {
+  const fields: Partial<IncidentMemory> = {};
+  const window = validObservations(value.window);
+  if (window !== null) fields.window = window;
+  const streak = value.unhealthyStreak;
+  if (typeof streak === 'number' && Number.isInteger(streak) && streak >= 0) fields.unhealthyStreak = streak;
+  for (const key of ['lastCommentAt', 'closedAt', 'closedByPeopleNotedAt', 'episodeEndedAt'] as const) {
+    if (isTime(value[key])) fields[key] = value[key];
+  }
+  const gaps = validPairs(value.gaps, ['from', 'to']);
+  if (gaps !== null && gaps.length > 0) fields.gaps = gaps.slice(-MEMORY_EPISODE_EVENTS);
+  const reopenings = validPairs(value.reopenings, ['closedAt', 'reopenedAt']);
+  if (reopenings !== null && reopenings.length > 0)
+    fields.reopenings = reopenings.slice(-MEMORY_EPISODE_EVENTS);
+  return fields;
+}
+
 /** Rebuilds the memory field by field, so unknown fields and wrong types never reach the planner. */
 function validMemory(value: unknown): IncidentMemory | null {
   if (!isRecord(value) || value.v !== 1) return null;
@@ -100,5 +132,33 @@ function validMemory(value: unknown): IncidentMemory | null {
     requestIds,
   };
   if (recoveredAt !== undefined) memory.recoveredAt = recoveredAt;
-  return memory;
+  return { ...memory, ...lifecycleFields(value) };
+}
+
+/**
+ * The rolling window and counters the memory carries. A memory written before the window existed has
+ * its counters only: the healthy streak, and one unhealthy run when the streak is zero.
+ */
+export function historyOf(memory: IncidentMemory): History {
+  return {
+    updatedAt: memory.lastRunAt,
+    observations: memory.window ?? [],
+    healthyStreak: memory.healthyStreak,
+    unhealthyStreak: memory.unhealthyStreak ?? (memory.healthyStreak === 0 ? 1 : 0),
+  };
+}
+
+/** The memory carrying this history (the window and both counters). */
+export function withHistory(memory: IncidentMemory, history: History): IncidentMemory {
+  return {
+    ...memory,
+    window: history.observations,
+    healthyStreak: history.healthyStreak,
+    unhealthyStreak: history.unhealthyStreak,
+  };
+}
+
+/** The gap appended to the memory's gaps, the newest kept. */
+export function withGap(memory: IncidentMemory, gap: Gap): IncidentMemory {
+  return { ...memory, gaps: [...(memory.gaps ?? []), gap].slice(-MEMORY_EPISODE_EVENTS) };
 }

@@ -22,6 +22,7 @@ import {
   findingLine,
   fitToGitHubLimit,
   formatCount,
+  formatDuration,
   formatMs,
   formatPercent,
   formatTime,
@@ -30,6 +31,7 @@ import {
 } from './format.js';
 import { INCIDENT_MARKER, renderSection, replaceSection } from './markers.js';
 import type { SectionName } from './markers.js';
+import type { CloseGate, Gap } from './hysteresis.js';
 import { insertMemory, memoryComment, writeMemory } from './memory.js';
 import type { IncidentMemory } from './types.js';
 
@@ -62,15 +64,38 @@ export interface RenderInput {
   memory: IncidentMemory;
   config: RenderConfig;
   now: Date;
+  /** Why a recovering incident is not closed yet, when the planner measured it. */
+  closeGate?: CloseGate;
 }
 
 /** Where the incident stands, derived from memory: what the summary and duration sections say. */
 type Phase = 'ongoing' | 'recovering' | 'resolved';
 
-function phaseOf(memory: IncidentMemory, recoveryRuns: number): Phase {
-  if (memory.healthyStreak === 0) return 'ongoing';
-  // The planner closes after at least one healthy run, whatever recovery-runs says.
-  return memory.healthyStreak >= Math.max(1, recoveryRuns) ? 'resolved' : 'recovering';
+/**
+ * Resolved once the action closed the issue (or the episode people closed has ended); a healthy streak
+ * alone is not enough, because closing also waits for the error rate (hysteresis.ts).
+ */
+function phaseOf(memory: IncidentMemory): Phase {
+  if (memory.closedAt !== undefined || memory.episodeEndedAt !== undefined) return 'resolved';
+  return memory.healthyStreak === 0 ? 'ongoing' : 'recovering';
+}
+
+function plural(count: number, one: string, many = `${one}s`): string {
+  return `${count} ${count === 1 ? one : many}`;
+}
+
+/** What a recovering incident still waits for: more healthy runs, or the error rate to fall. */
+function recoveryProgress(memory: IncidentMemory, config: RenderConfig, gate: CloseGate | undefined): string {
+  const needed = Math.max(1, config.recoveryRuns);
+  if (gate === undefined || gate.streak < gate.needed || gate.worst?.rate == null) {
+    return `${memory.healthyStreak} of ${needed} healthy runs needed to close`;
+  }
+  return (
+    `${plural(memory.healthyStreak, 'healthy run')} in a row; waiting for the error rate over the last ` +
+    `${plural(gate.lookback, 'run')} (${formatPercent(gate.worst.rate)} on ` +
+    `${inertInline(gate.worst.model, MODEL_CHARS)}) to fall under ${formatPercent(config.errorRateThreshold)} ` +
+    `before closing`
+  );
 }
 
 function secretsOf(config: Pick<Config, 'anthropicApiKey' | 'githubToken'>): string[] {
@@ -110,14 +135,11 @@ function summarySection(input: RenderInput): string {
   const { memory, config, now } = input;
   const headline = `**${memory.severity} · ${diagnosisTitle(memory.diagnosis)}**`;
   const checked = `Last checked ${formatTime(now.toISOString())} by ${runLink(config.runUrl)}.`;
-  switch (phaseOf(memory, config.recoveryRuns)) {
+  switch (phaseOf(memory)) {
     case 'ongoing':
       return `${headline}: ongoing since ${formatTime(memory.openedAt)}. ${checked}`;
     case 'recovering':
-      return (
-        `${headline}: recovering: ${memory.healthyStreak} of ${config.recoveryRuns} healthy runs needed ` +
-        `to close. ${checked}`
-      );
+      return `${headline}: recovering: ${recoveryProgress(memory, config, input.closeGate)}. ${checked}`;
     case 'resolved':
       return `**Resolved** after ${durationOf(memory, now)}; peak severity ${memory.peakSeverity}. ${checked}`;
   }
@@ -131,7 +153,7 @@ function durationOf(memory: IncidentMemory, now: Date): string {
 function durationSection(input: RenderInput): string {
   const { memory, config, now } = input;
   const lines = [`- Started: ${formatTime(memory.openedAt)} (first unhealthy run)`];
-  switch (phaseOf(memory, config.recoveryRuns)) {
+  switch (phaseOf(memory)) {
     case 'ongoing':
       lines.push('- Ended: ongoing', `- Duration so far: ${durationOf(memory, now)}`);
       break;
@@ -154,7 +176,7 @@ function durationSection(input: RenderInput): string {
 
 function severitySection(input: RenderInput): string {
   const { memory } = input;
-  const resolved = phaseOf(memory, input.config.recoveryRuns) === 'resolved';
+  const resolved = phaseOf(memory) === 'resolved';
   return [
     `- ${resolved ? 'Last' : 'Current'}: **${memory.severity}**: ${SEVERITY_MEANING[memory.severity]}`,
     `- Peak: **${memory.peakSeverity}**: ${SEVERITY_MEANING[memory.peakSeverity]}`,
@@ -382,11 +404,22 @@ function updateAt(existingBody: string, input: RenderInput, detail: EvidenceDeta
   return { body, sectionsWritten };
 }
 
+/** Observations kept when the memory alone has to squeeze into a full body: the default window. */
+const SQUEEZED_WINDOW = 6;
+
+/** The memory, then smaller copies of it: the window is the only part that can go (the counters stay). */
+function shrinkingMemories(memory: IncidentMemory): IncidentMemory[] {
+  const window = memory.window ?? [];
+  return [memory, { ...memory, window: window.slice(-SQUEEZED_WINDOW) }, { ...memory, window: [] }];
+}
+
 /**
  * The existing body with the memory and the machine sections that are still intact rewritten; every
  * byte outside them is kept. Sections people removed stay removed. The memory comment is written back
- * after the incident marker if people deleted it. `body` is null when even the smallest evidence does
- * not fit GitHub's limit (people's text is never cut).
+ * after the incident marker if people deleted it. When people's text leaves no room for the sections
+ * even with the smallest evidence, only the memory is written (`sectionsWritten` 0: the caller posts
+ * the facts as comments), so the incident still counts its runs and closes. `body` is null only when
+ * not even that fits (people's text is never cut).
  */
 export function updateBody(existingBody: string, rawInput: RenderInput): BodyUpdate {
   const input = redactedInput(rawInput);
@@ -394,6 +427,10 @@ export function updateBody(existingBody: string, rawInput: RenderInput): BodyUpd
   for (const detail of EVIDENCE_DETAIL) {
     update = updateAt(existingBody, input, detail);
     if (update.body !== null && update.body.length <= GITHUB_BODY_LIMIT) return update;
+  }
+  for (const memory of shrinkingMemories(input.memory)) {
+    const body = writeMemory(existingBody, memory) ?? insertMemory(existingBody, memory);
+    if (body !== null && body.length <= GITHUB_BODY_LIMIT) return { body, sectionsWritten: 0 };
   }
   return { body: null, sectionsWritten: update.sectionsWritten };
 }
@@ -480,28 +517,192 @@ export function renderFallbackComment(from: IncidentState, to: IncidentState, ra
   return fitToGitHubLimit(redact(changeLines(from, to, input.verdict, input.config).join('\n'), secrets));
 }
 
-/** Recovery comment posted when the issue closes. */
+/** Request ids the close record lists, most recent first; the rest stay in the hidden memory. */
+const CLOSE_REQUEST_IDS = 20;
+
+function closeRequestIdLines(memory: IncidentMemory): string[] {
+  const ids = memory.requestIds;
+  if (ids.length === 0) return ['- Request ids collected: none (no failing request returned one)'];
+  const newestFirst = [...ids].reverse();
+  const shown = newestFirst.slice(0, CLOSE_REQUEST_IDS).map((id) => `  - ${inertCode(id, 140)}`);
+  const hidden = newestFirst.length - shown.length;
+  return [
+    `- Request ids collected: ${ids.length}, most recent first (Anthropic support asks for these):`,
+    ...shown,
+    ...(hidden > 0 ? [`  - …and ${hidden} older (kept in the issue's hidden memory)`] : []),
+  ];
+}
+
+function episodeEventLines(memory: IncidentMemory): string[] {
+  const lines: string[] = [];
+  for (const gap of memory.gaps ?? []) {
+    lines.push(
+      `- Monitoring gap: no observation from ${formatTime(gap.from)} to ${formatTime(gap.to)} (${elapsed(gap.from, gap.to)})`,
+    );
+  }
+  for (const r of memory.reopenings ?? []) {
+    lines.push(
+      `- Recovery did not hold: closed ${formatTime(r.closedAt)}, recurred ${formatTime(r.reopenedAt)} (${elapsed(r.closedAt, r.reopenedAt)} later)`,
+    );
+  }
+  return lines;
+}
+
+/** What happens if the problem comes back: reopened within the reopen window, a new issue after it. */
+function recurrenceSentence(reopenWindowMs: number | undefined): string {
+  if (reopenWindowMs === undefined || reopenWindowMs <= 0)
+    return 'If the problem comes back, a new run opens a new issue.';
+  return (
+    `If the problem comes back within ${formatDuration(reopenWindowMs)}, this issue is reopened; ` +
+    'later, a new issue is opened.'
+  );
+}
+
+/**
+ * The close record: start, end, duration, peak severity, every diagnosis seen, the request ids
+ * collected, gaps in monitoring and recoveries that did not hold. The Action Items stay for people.
+ */
 export function renderCloseComment(
   memory: IncidentMemory,
   now: Date,
-  config: Pick<Config, 'runUrl' | 'anthropicApiKey' | 'githubToken'>,
+  config: Pick<Config, 'runUrl' | 'anthropicApiKey' | 'githubToken'> & { reopenWindowMs?: number },
 ): string {
   const ended = memory.recoveredAt ?? now.toISOString();
-  const ids = memory.requestIds.length;
   const text = [
-    `**Recovered.** ${memory.healthyStreak} consecutive healthy run${memory.healthyStreak === 1 ? '' : 's'}; closing.`,
+    `**Recovered.** ${plural(memory.healthyStreak, 'consecutive healthy run')}; closing.`,
     '',
     `- Started: ${formatTime(memory.openedAt)}`,
     `- Ended: ${formatTime(ended)} (first healthy run of the recovery)`,
     `- Duration: ${elapsed(memory.openedAt, ended)}`,
     `- Peak severity: **${memory.peakSeverity}**: ${SEVERITY_MEANING[memory.peakSeverity]}`,
     `- Diagnoses seen: ${memory.diagnosesSeen.map(diagnosisTitle).join(', ')}`,
-    `- Request ids kept: ${ids}${ids > 0 ? ' (see Request IDs in the issue)' : ''}`,
+    ...closeRequestIdLines(memory),
+    ...episodeEventLines(memory),
     '',
-    'The Action Items in the issue are left for the postmortem. If the problem comes back, a new run ' +
-      'opens a new issue.',
+    `The Action Items in the issue are left for the postmortem. ${recurrenceSentence(config.reopenWindowMs)}`,
     '',
     `Closed by ${runLink(config.runUrl)}.`,
   ].join('\n');
   return fitToGitHubLimit(redact(text, secretsOf(config)));
+}
+
+type CommentConfig = Pick<Config, 'runUrl' | 'anthropicApiKey' | 'githubToken'>;
+
+function findingLines(verdict: Verdict): string[] {
+  const findings = verdict.findings.slice(0, FINDINGS_QUOTED).map(findingLine);
+  const more = verdict.findings.length - findings.length;
+  return [
+    ...(findings.length > 0 ? findings : ['- no finding recorded']),
+    ...(more > 0 ? [`- …and ${more} more`] : []),
+  ];
+}
+
+function finished(lines: readonly string[], config: CommentConfig): string {
+  return fitToGitHubLimit(redact(lines.join('\n'), secretsOf(config)));
+}
+
+/** The timeline line for a gap in monitoring: nothing is known about what happened in it. */
+export function renderGapLine(gap: Gap): string {
+  return (
+    `**No observation from ${formatTime(gap.from)} to ${formatTime(gap.to)} (${elapsed(gap.from, gap.to)}).** ` +
+    'The workflow did not run, or its runs could not reach the API: what happened in between is unknown.'
+  );
+}
+
+/** A comment with the gap line after it (one comment per run), or the gap line alone. */
+export function withGapLine(comment: string | null, gap: Gap | null): string | null {
+  if (gap === null) return comment;
+  return comment === null
+    ? renderGapLine(gap)
+    : fitToGitHubLimit(`${comment}\n\n---\n\n${renderGapLine(gap)}`);
+}
+
+/** A reminder on an incident that has not changed for `reminder-interval`. */
+export function renderReminderComment(
+  memory: IncidentMemory,
+  verdict: Verdict,
+  now: Date,
+  config: CommentConfig & { reminderIntervalMs: number },
+): string {
+  const since = formatTime(memory.openedAt);
+  const last = memory.lastCommentAt ?? memory.openedAt;
+  return finished(
+    [
+      `**Reminder: still ${memory.severity} ${diagnosisTitle(memory.diagnosis)}**, ongoing since ${since} ` +
+        `(${elapsed(memory.openedAt, now.toISOString())}); no change since ${formatTime(last)}.`,
+      '',
+      'Latest findings:',
+      '',
+      ...findingLines(redactDeep(verdict, secretsOf(config))),
+      '',
+      `Observed by ${runLink(config.runUrl)}. The next reminder comes in ${formatDuration(config.reminderIntervalMs)} ` +
+        'unless the incident changes or recovers first.',
+    ],
+    config,
+  );
+}
+
+/** Posted when a closed incident recurs within the reopen window: the same episode continues. */
+export function renderReopenComment(
+  closedAt: string,
+  to: IncidentState,
+  verdict: Verdict,
+  now: Date,
+  config: CommentConfig,
+): string {
+  const at = now.toISOString();
+  return finished(
+    [
+      `**Recurred: reopening.** The recovery of ${formatTime(closedAt)} did not hold: ` +
+        `**${to.severity} ${diagnosisTitle(to.diagnosis)}** at ${formatTime(at)}, ${elapsed(closedAt, at)} later. ` +
+        'The same incident continues here: start time, peak severity and diagnoses carry on.',
+      '',
+      `Now: ${SEVERITY_MEANING[to.severity]}. ${RUNBOOK[to.diagnosis].meaning}`,
+      '',
+      'Why:',
+      '',
+      ...findingLines(redactDeep(verdict, secretsOf(config))),
+      '',
+      `Observed by ${runLink(config.runUrl)}.`,
+    ],
+    config,
+  );
+}
+
+/**
+ * Posted once on an incident issue people closed while the API was still failing: the action respects
+ * the close, and says when it will open a new issue.
+ */
+export function renderClosedByPeopleNote(
+  current: IncidentState,
+  verdict: Verdict,
+  config: CommentConfig & { recoveryRuns: number },
+): string {
+  const runs = plural(Math.max(1, config.recoveryRuns), 'healthy run');
+  return finished(
+    [
+      `**Still failing after this issue was closed: ${current.severity} ${diagnosisTitle(current.diagnosis)}.** ` +
+        'The action will not reopen it or open another issue for this incident.',
+      '',
+      `It keeps watching quietly: once the API has been healthy for ${runs} in a row the incident is over, ` +
+        'and a later failure opens a new issue. Reopen this issue to have it maintained again.',
+      '',
+      'Latest findings:',
+      '',
+      ...findingLines(redactDeep(verdict, secretsOf(config))),
+      '',
+      `Observed by ${runLink(config.runUrl)}.`,
+    ],
+    config,
+  );
+}
+
+/** The comment on a duplicate incident issue: GitHub links `Duplicate of #N` to the issue kept. */
+export function renderDuplicateComment(keptNumber: number): string {
+  return [
+    `Duplicate of #${keptNumber}`,
+    '',
+    `Two runs opened an issue for the same incident at about the same time. #${keptNumber} is older and ` +
+      'keeps the timeline; this one is closed as its duplicate so that there is one issue per incident.',
+  ].join('\n');
 }

@@ -15,14 +15,26 @@ export interface IssueOutcome {
   issueNumber: number | null;
   issueUrl: string | null;
   dryRun: boolean;
+  /** What the job summary should say beyond the plan's reason (duplicates closed, a deleted issue…). */
+  notes?: string[];
 }
 
 /**
  * `severity` is P1..P4 or `none`; `diagnosis` is the runbook diagnosis, or for runs without an incident
  * the kind of verdict (`healthy`, `inconclusive`, `config_error`). In a dry run `action-taken` says what
- * would have happened, prefixed `dry-run:`.
+ * would have happened, prefixed `dry-run:`. A null outcome means GitHub failed: `action-taken` is `failed`,
+ * and the verdict is still reported so that a workflow can page on it.
  */
-export function buildOutputs(verdict: Verdict, outcome: IssueOutcome): RunOutputs {
+export function buildOutputs(verdict: Verdict, outcome: IssueOutcome | null): RunOutputs {
+  if (outcome === null) {
+    return {
+      severity: verdict.severity ?? 'none',
+      diagnosis: verdict.diagnosis ?? verdict.kind,
+      'issue-number': '',
+      'issue-url': '',
+      'action-taken': 'failed',
+    };
+  }
   return {
     severity: verdict.severity ?? 'none',
     diagnosis: verdict.diagnosis ?? verdict.kind,

@@ -11,9 +11,14 @@ import type { IssueOutcome } from './outputs.js';
 export interface SummaryInput {
   verdict: Verdict;
   evidence: Evidence;
-  plan: IncidentPlan;
-  outcome: IssueOutcome;
+  /** Null when GitHub failed before a plan could be made. */
+  plan: IncidentPlan | null;
+  /** Null when the GitHub step failed: `failure` says why. */
+  outcome: IssueOutcome | null;
+  failure?: string | null;
   config: Pick<Config, 'runUrl' | 'dryRun'>;
+  /** Lifecycle notes: the remembered state, locked or deleted issues, duplicates closed. */
+  notes?: readonly string[];
 }
 
 function headline(verdict: Verdict): string {
@@ -29,7 +34,10 @@ function headline(verdict: Verdict): string {
   }
 }
 
-function issueLine(plan: IncidentPlan, outcome: IssueOutcome): string {
+function issueLine(plan: IncidentPlan | null, outcome: IssueOutcome | null, failure: string | null): string {
+  if (outcome === null || plan === null) {
+    return `**Incident issue: not brought up to date, the run failed.** ${inertInline(failure ?? 'GitHub failed.', 2_000)}`;
+  }
   if (outcome.dryRun)
     return `**Dry run**, nothing was written to GitHub. ${inertInline(describePlan(plan), 2_000)}`;
   const issue = outcome.issueUrl ? `[#${outcome.issueNumber}](${outcome.issueUrl})` : 'none';
@@ -39,12 +47,18 @@ function issueLine(plan: IncidentPlan, outcome: IssueOutcome): string {
 /** The job summary: the verdict, the evidence behind it, and what happened to the incident issue. */
 export function renderSummary(input: SummaryInput): string {
   const { verdict, evidence, plan, outcome, config } = input;
+  const notes = [...new Set(input.notes ?? [])].map((note) => `- ${inertInline(note, 1_000)}`);
   const parts = [
     `## Claude API triage: ${headline(verdict)}`,
-    issueLine(plan, outcome),
+    issueLine(plan, outcome, input.failure ?? null),
+    ...(notes.length > 0 ? [notes.join('\n')] : []),
     evidenceMarkdown(verdict, evidence, config.runUrl, EVIDENCE_DETAIL[0]!),
   ];
-  if (outcome.dryRun && (plan.action === 'open' || plan.action === 'update' || plan.action === 'close')) {
+  if (
+    plan &&
+    outcome?.dryRun &&
+    (plan.action === 'open' || plan.action === 'update' || plan.action === 'close')
+  ) {
     const body = plan.body;
     if (body) {
       // Shown as code so that the preview cannot ping anyone or render as a second issue.

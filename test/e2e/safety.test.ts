@@ -256,14 +256,18 @@ describe.concurrent('GitHub refusing or losing writes', () => {
       );
 
       anthropic.setBehaviour('healthy');
-      await scenario.run();
+      // Closing waits for two healthy runs in a row.
+      const recovering = await scenario.run();
+      expect(recovering.outputs['action-taken']).toBe('recovering');
       const closing = await scenario.run();
       expect(closing.exitCode).toBe(0);
       expect(closing.outputs['action-taken']).toBe('closed');
       expect(github.issue(number)!.state).toBe('closed');
       expect(commentBodies(scenario, number)).toEqual([]);
       expect(
-        [...changed.githubRequests, ...closing.githubRequests].filter((r) => r.path.endsWith('/comments')),
+        [changed, recovering, closing]
+          .flatMap((run) => run.githubRequests)
+          .filter((r) => r.path.endsWith('/comments')),
       ).toEqual([]);
     });
   });
@@ -282,7 +286,7 @@ describe.concurrent('the API key', () => {
       anthropic.setBehaviour('echo-key');
       runs.push(await scenario.run()); // changed back: another comment
       anthropic.setBehaviour('healthy');
-      runs.push(await scenario.run());
+      runs.push(await scenario.run()); // recovering: 1 of 2 healthy runs
       runs.push(await scenario.run()); // closed: the close comment
 
       expect(runs.map((r) => r.outputs['action-taken'])).toEqual([

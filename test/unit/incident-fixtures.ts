@@ -48,6 +48,9 @@ export const CONFIG: PlanConfig = {
   anthropicApiKey: API_KEY,
   githubToken: GITHUB_TOKEN,
   labels: ['incident', 'claude-api'],
+  openRuns: 2,
+  reminderIntervalMs: null,
+  reopenWindowMs: 60 * 60 * 1000,
 };
 
 export function okSample(model: string, index: number, startedAt: string): ProbeSample {
@@ -160,6 +163,7 @@ export function issueWith(body: string, overrides: Partial<IncidentIssue> = {}):
     title: 'P1 Claude API incident: API overloaded (529) on claude-haiku-4-5',
     body,
     state: 'open',
+    stateReason: null,
     labels: ['incident', 'claude-api', 'severity:P1'],
     htmlUrl: 'https://github.com/acme/api/issues/42',
     locked: false,

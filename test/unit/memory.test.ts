@@ -92,3 +92,41 @@ describe('insertMemory', () => {
     expect(insertMemory("People's text.", MEMORY)).toBeNull();
   });
 });
+
+describe('memory comment: lifecycle fields', () => {
+  const LIFECYCLE: IncidentMemory = {
+    ...MEMORY,
+    window: [
+      {
+        at: '2026-03-04T10:30:00.000Z',
+        kind: 'healthy',
+        severity: null,
+        diagnosis: null,
+        models: [{ model: 'claude-haiku-4-5', reached: 5, failed: 0 }],
+      },
+    ],
+    unhealthyStreak: 0,
+    lastCommentAt: '2026-03-04T10:15:00.000Z',
+    closedAt: '2026-03-04T10:45:00.000Z',
+    gaps: [{ from: '2026-03-04T10:15:00.000Z', to: '2026-03-04T10:30:00.000Z' }],
+    reopenings: [{ closedAt: '2026-03-04T09:00:00.000Z', reopenedAt: '2026-03-04T09:20:00.000Z' }],
+  };
+  const comment = (value: unknown): string =>
+    `<!-- claude-incident-runbook:memory ${JSON.stringify(value)} -->`;
+
+  it('round-trips the window, counters, times, gaps and reopenings', () => {
+    expect(readMemory(bodyWith(memoryComment(LIFECYCLE)))).toEqual(LIFECYCLE);
+  });
+
+  it('drops a malformed lifecycle field and keeps the rest of the memory', () => {
+    const read = readMemory(
+      bodyWith(comment({ ...LIFECYCLE, closedAt: 'later', unhealthyStreak: -2, gaps: 'none', window: {} })),
+    );
+    expect(read).not.toBeNull();
+    expect(read?.closedAt).toBeUndefined();
+    expect(read?.unhealthyStreak).toBeUndefined();
+    expect(read?.gaps).toBeUndefined();
+    expect(read?.window).toBeUndefined();
+    expect(read?.reopenings).toEqual(LIFECYCLE.reopenings);
+  });
+});

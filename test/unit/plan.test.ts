@@ -153,6 +153,17 @@ describe('planIncident: opening', () => {
       lastRunAt: T0,
       lastUnhealthyAt: T0,
       requestIds: OVERLOADED_IDS,
+      lastCommentAt: T0,
+      unhealthyStreak: 1,
+      window: [
+        {
+          at: T0,
+          kind: 'unhealthy',
+          severity: 'P1',
+          diagnosis: 'overloaded',
+          models: [{ model: HAIKU, reached: 3, failed: 3 }],
+        },
+      ],
     });
   });
 
@@ -216,7 +227,7 @@ describe('planIncident: updating', () => {
     const issue = { ...opened(), locked: true };
     const p = plan(partlyOverloaded(T1, ['req_x', 'req_y']), issue, T1);
     expect(p).toMatchObject({ action: 'update', comment: null });
-    expect(p.reason).toContain('locked');
+    expect(p.notes).toEqual([expect.stringContaining('Issue #42 is locked: no comment was posted')]);
   });
 });
 
@@ -261,8 +272,13 @@ describe('planIncident: recovering and closing', () => {
     expect(next.taken).toBe('recovering');
   });
 
-  it('closes after one healthy run when recovery-runs is 1', () => {
-    expect(plan(healthyEvidence(T1), opened(), T1, { ...CONFIG, recoveryRuns: 1 }).taken).toBe('closed');
+  it('with recovery-runs 1 closes on the healthy run after the failing runs leave the last 2 runs', () => {
+    const config = { ...CONFIG, recoveryRuns: 1 };
+    // Right after a total outage the last 2 runs still fail 50 % of requests: not closed yet.
+    const first = plan(healthyEvidence(T1), opened(), T1, config);
+    expect(first.taken).toBe('recovering');
+    expect(first.reason).toContain('the error rate over the last 2 runs (50% on claude-haiku-4-5)');
+    expect(plan(healthyEvidence(T2), applied(opened(), first), T2, config).taken).toBe('closed');
   });
 });
 

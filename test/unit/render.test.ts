@@ -289,7 +289,7 @@ describe('comments', () => {
     expect(comment).toContain(`[workflow run](${RUN_URL})`);
   });
 
-  it('a close comment gives start, end, duration, peak, diagnoses and request ids kept', () => {
+  it('a close comment gives start, end, duration, peak, diagnoses and the request ids collected', () => {
     const memory: IncidentMemory = {
       ...MEMORY,
       severity: 'P3',
@@ -304,7 +304,10 @@ describe('comments', () => {
     expect(comment).toContain('- Duration: 1 h 34 min');
     expect(comment).toContain('- Peak severity: **P1**');
     expect(comment).toContain('- Diagnoses seen: API overloaded (529), Intermittent errors');
-    expect(comment).toContain('- Request ids kept: 3');
+    expect(comment).toContain(
+      '- Request ids collected: 3, most recent first (Anthropic support asks for these):\n' +
+        '  - `req_01RCc7MbLyQNtGKzBTv8VCep`\n',
+    );
     expect(comment).toContain('Action Items');
   });
 });
