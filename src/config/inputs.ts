@@ -51,7 +51,7 @@ const MODEL_ID = /^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$/;
 /** Statuspage component ids are short lower-case alphanumerics (k8w3r06qmzrp). */
 const COMPONENT_ID = /^[a-z0-9]{1,32}$/;
 
-function fail(input: string, value: string, accepted: string): never {
+export function fail(input: string, value: string, accepted: string): never {
   const shown = value.length > 80 ? `${value.slice(0, 77)}...` : value;
   throw new ConfigError(`Input "${input}" has an invalid value "${shown}": ${accepted}.`);
 }
@@ -81,7 +81,7 @@ function refuseKnownSuffix(input: string, raw: string, url: string, suffix: RegE
   if (suffix.test(new URL(url).pathname)) fail(input, raw, accepted);
 }
 
-function parseInteger(
+export function parseInteger(
   input: string,
   raw: string,
   fallback: number,

@@ -3,7 +3,7 @@
  * validated up front like every other input. Kept apart from `inputs.ts` so the lifecycle can evolve
  * without touching the probe inputs; `main.ts` merges both into one configuration before any request.
  */
-import { ConfigError, type InputReader } from './inputs.js';
+import { fail, parseInteger, type InputReader } from './inputs.js';
 
 export interface LifecycleConfig {
   /** JSON file holding the rolling window between runs; null when the input is empty (off). */
@@ -42,26 +42,6 @@ const LIMITS = {
   reminderMs: { min: 10 * MS.m, max: 30 * MS.d },
   reopenMs: { min: 0, max: 30 * MS.d },
 } as const;
-
-function fail(input: string, value: string, accepted: string): never {
-  const shown = value.length > 80 ? `${value.slice(0, 77)}...` : value;
-  throw new ConfigError(`Input "${input}" has an invalid value "${shown}": ${accepted}.`);
-}
-
-function parseCount(
-  input: string,
-  raw: string,
-  fallback: number,
-  range: { min: number; max: number },
-): number {
-  const text = raw.trim();
-  if (text === '') return fallback;
-  const accepted = `expected a whole number from ${range.min} to ${range.max}`;
-  if (!/^\d+$/.test(text)) fail(input, raw, accepted);
-  const value = Number(text);
-  if (value < range.min || value > range.max) fail(input, raw, accepted);
-  return value;
-}
 
 /**
  * A duration such as `90m`, `6h`, `1d` or `1h30m` (units s, m, h, d) in milliseconds; null when empty.
@@ -110,13 +90,13 @@ function parseStateFile(raw: string): string | null {
 export function parseLifecycleInputs(read: InputReader): LifecycleConfig {
   return {
     stateFile: parseStateFile(read('state-file')),
-    windowRuns: parseCount(
+    windowRuns: parseInteger(
       'window-runs',
       read('window-runs'),
       LIFECYCLE_DEFAULTS.windowRuns,
       LIMITS.windowRuns,
     ),
-    openRuns: parseCount('open-runs', read('open-runs'), LIFECYCLE_DEFAULTS.openRuns, LIMITS.openRuns),
+    openRuns: parseInteger('open-runs', read('open-runs'), LIFECYCLE_DEFAULTS.openRuns, LIMITS.openRuns),
     reminderIntervalMs: parseDuration('reminder-interval', read('reminder-interval'), LIMITS.reminderMs),
     reopenWindowMs:
       parseDuration('reopen-window', read('reopen-window'), LIMITS.reopenMs) ??

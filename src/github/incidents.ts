@@ -182,8 +182,8 @@ export function createIncidentStore(
     lookup,
 
     async create(title, body, labels) {
-      try {
-        // No automatic retry on create: a create whose answer was lost may have succeeded.
+      // No automatic retry on create: a create whose answer was lost may have succeeded.
+      const createOnce = async (): Promise<IncidentIssue> => {
         const { data } = await client.rest.issues.create({
           ...repository,
           title,
@@ -192,6 +192,9 @@ export function createIncidentStore(
           request: { retries: 0 },
         });
         return toIncidentIssue(data as RawIssue);
+      };
+      try {
+        return await createOnce();
       } catch (error) {
         const status = statusOf(error);
         if (status !== null && status < 500) throw explainGitHubError(error, 'creating the incident issue');
@@ -199,14 +202,7 @@ export function createIncidentStore(
         const existing = await findOpenIncidents();
         if (existing.length > 0) return existing[0]!;
         try {
-          const { data } = await client.rest.issues.create({
-            ...repository,
-            title,
-            body,
-            labels,
-            request: { retries: 0 },
-          });
-          return toIncidentIssue(data as RawIssue);
+          return await createOnce();
         } catch (retryError) {
           throw explainGitHubError(retryError, 'creating the incident issue');
         }
