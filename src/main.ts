@@ -15,7 +15,7 @@ import { buildOutputs, type IssueOutcome, type RunOutputs } from './report/outpu
 import { renderSummary } from './report/summary.js';
 import { readStateFile, writeStateFile } from './state/file.js';
 import { savedStateOf } from './state/saved-state.js';
-import { redact } from './text/redact.js';
+import { redact, redactDeep } from './text/redact.js';
 import { classify } from './verdict/classify.js';
 import type { Verdict } from './verdict/types.js';
 
@@ -42,10 +42,12 @@ export async function triage(context: RunContext): Promise<RunResult> {
     ...parseConfig(context.read, context.env),
     ...parseLifecycleInputs(context.read),
   };
-  const scrub = (text: string): string => redact(text, [config.anthropicApiKey, config.githubToken]);
+  const secrets = [config.anthropicApiKey, config.githubToken];
+  const scrub = (text: string): string => redact(text, secrets);
 
-  // 2. Probes, concurrently: every model's canary requests and the status page.
-  const evidence = await collectEvidence(config, context.now);
+  // 2. Probes, concurrently: every model's canary requests and the status page. Everything upstream sent
+  // is redacted once, here, before any renderer escapes it (escaping changes how a secret is spelled).
+  const evidence = redactDeep(await collectEvidence(config, context.now), secrets);
 
   // 3. Verdict of this run alone (pure), logged before any GitHub call.
   const observed = classify(evidence, config);

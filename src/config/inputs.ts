@@ -141,7 +141,10 @@ function parseRepository(raw: string): { owner: string; repo: string } {
     );
   }
   const match = /^([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+)$/.exec(raw.trim());
-  if (!match) fail('repository', raw, accepted);
+  // `.` and `..` would turn the REST path into another endpoint (GET /repos/../../issues).
+  if (!match || [match[1], match[2]].some((part) => part === '.' || part === '..')) {
+    fail('repository', raw, accepted);
+  }
   return { owner: match[1]!, repo: match[2]! };
 }
 
@@ -268,7 +271,7 @@ export function parseConfig(read: InputReader, env: NodeJS.ProcessEnv): Config {
     'anthropic-base-url',
     baseUrlRaw,
     anthropicBaseUrl,
-    /\/v1(\/messages)?\/?$/,
+    /\/v1(\/messages)?\/?$/i,
     'expected the API root without /v1, e.g. https://api.anthropic.com (the action appends /v1/messages)',
   );
   const statusPageRaw = read('status-page-url');
@@ -277,7 +280,7 @@ export function parseConfig(read: InputReader, env: NodeJS.ProcessEnv): Config {
     'status-page-url',
     statusPageRaw,
     statusPageUrl,
-    /\/api(\/v2(\/[\w./-]*)?)?\/?$/,
+    /\/api(\/v2(\/[\w./-]*)?)?\/?$/i,
     'expected the page root, e.g. https://status.claude.com (the action reads /api/v2/summary.json)',
   );
 

@@ -11,8 +11,19 @@ import type { IncidentMemory } from './types.js';
 
 const MEMORY_OPEN = '<!-- claude-incident-runbook:memory ';
 const MEMORY_CLOSE = ' -->';
-/** The `s` flag: JSON.stringify leaves U+2028/U+2029 unescaped, and `.` would not match them. */
-const MEMORY_PATTERN = /<!-- claude-incident-runbook:memory (.*?) -->/s;
+/**
+ * The memory is only ever read or written where the action puts it: right after the first incident marker.
+ * A memory comment elsewhere (pasted by a person quoting another issue's source) is people's text and is
+ * neither read nor rewritten. The `s` flag: JSON.stringify leaves U+2028/U+2029 unescaped.
+ */
+const MEMORY_PATTERN = new RegExp(
+  `(${escapeRegExp(INCIDENT_MARKER)}\\r?\\n?)<!-- claude-incident-runbook:memory (.*?) -->`,
+  's',
+);
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
 
 /**
  * The comment holding the memory. `--` would end the HTML comment early and `<`, `>` could start or end
@@ -29,10 +40,10 @@ export function memoryComment(memory: IncidentMemory): string {
 /** The memory in the body, or null when it is missing, corrupt or of another version. Never throws. */
 export function readMemory(body: string): IncidentMemory | null {
   const match = MEMORY_PATTERN.exec(body);
-  if (match?.[1] === undefined) return null;
+  if (match?.[2] === undefined || body.indexOf(INCIDENT_MARKER) !== match.index) return null;
   let value: unknown;
   try {
-    value = JSON.parse(match[1]);
+    value = JSON.parse(match[2]);
   } catch {
     return null;
   }
@@ -41,9 +52,10 @@ export function readMemory(body: string): IncidentMemory | null {
 
 /** The body with the existing memory comment replaced in place; null when there is none. */
 export function writeMemory(body: string, memory: IncidentMemory): string | null {
-  if (!MEMORY_PATTERN.test(body)) return null;
+  const match = MEMORY_PATTERN.exec(body);
+  if (match === null || body.indexOf(INCIDENT_MARKER) !== match.index) return null;
   // A replacer function, so `$` in the JSON is not read as a replacement pattern.
-  return body.replace(MEMORY_PATTERN, () => memoryComment(memory));
+  return body.replace(MEMORY_PATTERN, (_all, prefix: string) => `${prefix}${memoryComment(memory)}`);
 }
 
 /**

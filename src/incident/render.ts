@@ -428,11 +428,33 @@ export function updateBody(existingBody: string, rawInput: RenderInput): BodyUpd
     update = updateAt(existingBody, input, detail);
     if (update.body !== null && update.body.length <= GITHUB_BODY_LIMIT) return update;
   }
-  for (const memory of shrinkingMemories(input.memory)) {
-    const body = writeMemory(existingBody, memory) ?? insertMemory(existingBody, memory);
-    if (body !== null && body.length <= GITHUB_BODY_LIMIT) return { body, sectionsWritten: 0 };
+  // Our own sections are the only bytes we may shorten: as a last resort they shrink to one line each, so
+  // the memory still fits next to people's text and the incident keeps counting towards its close.
+  for (const base of [existingBody, withTrimmedSections(existingBody)]) {
+    for (const memory of shrinkingMemories(input.memory)) {
+      const body = writeMemory(base, memory) ?? insertMemory(base, memory);
+      if (body !== null && body.length <= GITHUB_BODY_LIMIT) return { body, sectionsWritten: 0 };
+    }
   }
   return { body: null, sectionsWritten: update.sectionsWritten };
+}
+
+const TRIMMED_SECTION =
+  '_Trimmed: the issue body is at GitHub’s 65,536-character limit; updates go to comments._';
+
+/** Every intact machine section replaced by a one-line note; people's text untouched. */
+function withTrimmedSections(body: string): string {
+  const names: SectionName[] = [
+    'summary',
+    'duration',
+    'severity',
+    'impact',
+    'detection',
+    'mitigation',
+    'request-ids',
+    'evidence',
+  ];
+  return names.reduce((current, name) => replaceSection(current, name, TRIMMED_SECTION) ?? current, body);
 }
 
 /**

@@ -190,7 +190,10 @@ export function toSample(
       return sample;
     }
     sample.answer = clean(answer, MAX_ANSWER_CHARS);
-    sample.canaryPassed = answer.trim().length > 0 && config.canaryExpect.test(answer);
+    // Matched against the start only: the API answers in a few tokens, and a user's regular expression
+    // must not get a proxy's megabyte to backtrack over.
+    sample.canaryPassed =
+      answer.trim().length > 0 && config.canaryExpect.test(answer.slice(0, MAX_ANSWER_CHARS));
     return sample;
   }
 

@@ -386,6 +386,38 @@ describe.concurrent('an incident through the bundled action', () => {
     });
   });
 
+  it('keeps counting when people filled the body to the last few characters while it was still failing', async () => {
+    await withScenario(async (scenario) => {
+      const { anthropic, github } = scenario.sim;
+      anthropic.setBehaviour('overloaded');
+      await scenario.run();
+      const opened = issuesOnly(scenario)[0]!;
+      // Almost no room left: the memory grows with every unhealthy run and soon cannot fit beside it.
+      const logLine = `${'y'.repeat(79)}\n`;
+      const room = 65_536 - opened.body!.length - 20;
+      const pasted = logLine.repeat(Math.floor(room / logLine.length));
+      github.editBody(
+        opened.number,
+        opened.body!.replace('### Root Cause\n\n', `### Root Cause\n\n${pasted}\n`),
+      );
+
+      anthropic.setBehaviour(['overloaded', 'server-error']);
+      for (let i = 0; i < 5; i++) await scenario.run();
+      anthropic.setBehaviour('healthy');
+      const taken: string[] = [];
+      for (let i = 0; i < 3; i++) taken.push((await scenario.run()).outputs['action-taken']!);
+
+      // Our own sections shrink to a line each so the memory still fits: the streak counts and it closes.
+      expect(taken).toEqual(['recovering', 'closed', 'none']);
+      const closed = github.issue(opened.number)!;
+      expect(closed.state).toBe('closed');
+      expect(closed.body).toContain(pasted);
+      expect(closed.body!.length).toBeLessThanOrEqual(65_536);
+      // Runs were ten minutes apart: no false "gap in monitoring" from a memory that stopped being written.
+      expect(commentBodies(scenario, opened.number).join('\n')).not.toContain('No observation from');
+    });
+  });
+
   it('writes nothing to GitHub in a dry run and shows the body it would have written', async () => {
     await withScenario(async (scenario) => {
       scenario.sim.anthropic.setBehaviour('overloaded');

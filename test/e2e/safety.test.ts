@@ -3,6 +3,7 @@
  * misconfiguration as an incident, touch issues that are not its own, open duplicates, or leak the key.
  */
 import { describe, expect, it } from 'vitest';
+import { readFile } from 'node:fs/promises';
 import { refusedUrl } from '../../sim/index.js';
 import {
   API_KEY,
@@ -317,6 +318,35 @@ describe.concurrent('the API key', () => {
           `::add-mask::${API_KEY}`,
         ]);
       }
+    });
+  });
+});
+
+describe.concurrent('the API key in status-page text', () => {
+  it('is redacted before markdown escaping, so no tail of it reaches the summary, the issue or the outputs', async () => {
+    await withScenario(async (scenario) => {
+      const { anthropic, statusPage, github } = scenario.sim;
+      const summary = JSON.parse(
+        await readFile(new URL('../fixtures/statuspage/api-partial-outage.json', import.meta.url), 'utf8'),
+      ) as { incidents: Array<{ name: string; incident_updates: Array<{ body: string }> }> };
+      // Keys contain `_` and `-`, which markdown escaping would change: the tail must go too.
+      summary.incidents[0]!.name = `Rotate ${API_KEY} now`;
+      summary.incidents[0]!.incident_updates[0]!.body = `leaked: ${API_KEY}`;
+      statusPage.setPayload(summary);
+      anthropic.setBehaviour('overloaded');
+      const dry = await scenario.run({ 'dry-run': 'true' });
+      const real = await scenario.run();
+      expect(real.outputs['action-taken']).toBe('opened');
+      const tail = API_KEY.slice(-12);
+      const seen = [dry, real]
+        .flatMap((run) => [logWithoutMaskCommand(run), run.summary, ...Object.values(run.outputs)])
+        .concat(everythingPosted(scenario))
+        .join('\n');
+      expect(seen.replace(/\\/g, '')).not.toContain(tail);
+      // What escaping-before-redacting used to leave: the part of the key after its first `_` (`\_…`).
+      expect(seen).not.toMatch(/\[REDACTED\](\\+_|[A-Za-z0-9-])/);
+      expect(seen).toContain('Rotate [REDACTED] now');
+      expect(github.issues()).toHaveLength(1);
     });
   });
 });

@@ -183,3 +183,22 @@ describe('inputs', () => {
     expect(message).not.toContain('with-space');
   });
 });
+
+describe('inputs found by trying to break them', () => {
+  it('refuses . and .. in the repository, which would change the REST path', () => {
+    for (const repository of ['../..', 'a/..', './b']) {
+      expect(() => parseConfig(reader({ 'anthropic-api-key': KEY, repository }), ENV)).toThrow(
+        /Input "repository" has an invalid value/,
+      );
+    }
+  });
+
+  it('refuses /V1 in the base URL whatever its case', () => {
+    expect(() =>
+      parseConfig(
+        reader({ 'anthropic-api-key': KEY, 'anthropic-base-url': 'https://gw.example.com/V1' }),
+        ENV,
+      ),
+    ).toThrow(/Input "anthropic-base-url" has an invalid value/);
+  });
+});

@@ -68,11 +68,24 @@ describe('memory comment', () => {
 
 describe('writeMemory', () => {
   it('replaces the comment in place and keeps every other byte', () => {
-    const body = `before\r\n${memoryComment(MEMORY)}\r\nafter $& $1\r\n`;
+    const body = `${INCIDENT_MARKER}\r\n${memoryComment(MEMORY)}\r\nafter $& $1\r\n`;
     const next: IncidentMemory = { ...MEMORY, healthyStreak: 2, requestIds: ['cost $& $1'] };
     const out = writeMemory(body, next);
-    expect(out).toBe(`before\r\n${memoryComment(next)}\r\nafter $& $1\r\n`);
+    expect(out).toBe(`${INCIDENT_MARKER}\r\n${memoryComment(next)}\r\nafter $& $1\r\n`);
     expect(readMemory(out ?? '')).toEqual(next);
+  });
+
+  it('neither reads nor rewrites a memory comment people pasted elsewhere in the body', () => {
+    const pasted = memoryComment({ ...MEMORY, openedAt: '2020-01-01T00:00:00.000Z' });
+    const body = `${INCIDENT_MARKER}\n${memoryComment(MEMORY)}\nQuoted from an old issue:\n${pasted}\n`;
+    expect(readMemory(body)).toEqual(MEMORY);
+    const next: IncidentMemory = { ...MEMORY, healthyStreak: 1 };
+    expect(writeMemory(body, next)).toBe(
+      `${INCIDENT_MARKER}\n${memoryComment(next)}\nQuoted from an old issue:\n${pasted}\n`,
+    );
+    const pastedAbove = `${INCIDENT_MARKER}\nPeople wrote: ${pasted}\n`;
+    expect(readMemory(pastedAbove)).toBeNull();
+    expect(writeMemory(pastedAbove, next)).toBeNull();
   });
 
   it('returns null when the body has no memory comment', () => {
