@@ -51,6 +51,8 @@ export interface IssueSeed {
   stateReason?: StateReason | null;
   /** Login of the author; defaults to a person (not the token's bot). */
   user?: string;
+  /** The author's relation to the repository; people default to MEMBER. An outsider is e.g. NONE. */
+  authorAssociation?: string;
   locked?: boolean;
   createdAt?: string;
   updatedAt?: string;
@@ -203,6 +205,8 @@ interface IssueRecord {
   activeLockReason: LockReason | null;
   comments: CommentRecord[];
   user: string;
+  /** Set for seeded issues whose author is not a member (see IssueSeed). */
+  authorAssociation?: string;
   createdAt: string;
   updatedAt: string;
   closedAt: string | null;
@@ -434,6 +438,7 @@ class GitHubState {
       createdAt,
     });
     issue.labels = uniqueLabels(repo, seed.labels ?? [], this);
+    if (seed.authorAssociation !== undefined) issue.authorAssociation = seed.authorAssociation;
     issue.locked = seed.locked ?? false;
     issue.activeLockReason = issue.locked ? 'resolved' : null;
     issue.comments = (seed.comments ?? []).map((body) => ({
@@ -575,7 +580,7 @@ class GitHubState {
       created_at: issue.createdAt,
       updated_at: issue.updatedAt,
       closed_at: issue.closedAt,
-      author_association: issue.user === TOKEN_USER ? 'NONE' : 'MEMBER',
+      author_association: issue.authorAssociation ?? (issue.user === TOKEN_USER ? 'NONE' : 'MEMBER'),
       type: null,
       active_lock_reason: issue.activeLockReason,
       sub_issues_summary: { total: 0, completed: 0, percent_completed: 0 },

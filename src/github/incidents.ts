@@ -14,7 +14,25 @@ type RawIssue = {
   locked?: boolean;
   created_at: string;
   pull_request?: unknown;
+  user?: { type?: string } | null;
+  author_association?: string;
 };
+
+/**
+ * Who may author an incident issue: a bot (github-actions[bot] with GITHUB_TOKEN, or an app), or someone
+ * with a role in the repository (a PAT's owner is at least a collaborator). An outsider who gets the label
+ * onto an issue (an issue form that applies it) and pastes the marker is not followed.
+ */
+const TRUSTED_ASSOCIATIONS: ReadonlySet<string> = new Set(['OWNER', 'MEMBER', 'COLLABORATOR']);
+
+/** An issue of ours: not a pull request, carrying the marker, written by a bot or a repository member. */
+function isIncidentIssue(issue: RawIssue): boolean {
+  return (
+    issue.pull_request === undefined &&
+    (issue.body ?? '').includes(INCIDENT_MARKER) &&
+    (issue.user?.type === 'Bot' || TRUSTED_ASSOCIATIONS.has(issue.author_association ?? ''))
+  );
+}
 
 function toIncidentIssue(raw: RawIssue): IncidentIssue {
   return {
@@ -126,7 +144,7 @@ export function createIncidentStore(
         per_page: PAGE_SIZE,
       })) as RawIssue[];
       return raw
-        .filter((issue) => issue.pull_request === undefined && (issue.body ?? '').includes(INCIDENT_MARKER))
+        .filter(isIncidentIssue)
         .map(toIncidentIssue)
         .sort((a, b) => a.number - b.number);
     } catch (error) {
@@ -146,10 +164,7 @@ export function createIncidentStore(
         per_page: RECENTLY_CLOSED_PAGE,
       });
       const ours = (data as RawIssue[]).filter(
-        (issue) =>
-          issue.pull_request === undefined &&
-          (issue.body ?? '').includes(INCIDENT_MARKER) &&
-          issue.state_reason !== 'duplicate',
+        (issue) => isIncidentIssue(issue) && issue.state_reason !== 'duplicate',
       );
       return ours[0] === undefined ? null : toIncidentIssue(ours[0]);
     } catch (error) {

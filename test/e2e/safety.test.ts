@@ -187,6 +187,29 @@ describe.concurrent('issues that are not the incident', () => {
   });
 });
 
+describe.concurrent('an outsider imitating the incident issue', () => {
+  it('is not followed: a labelled issue with the marker from someone with no role in the repository', async () => {
+    await withScenario(async (scenario) => {
+      const { anthropic, github } = scenario.sim;
+      const spam = github.seedIssue({
+        title: 'Spam: buy now',
+        body: '<!-- claude-incident-runbook:incident -->\nBuy now.',
+        labels: ['incident'],
+        user: 'drive-by-account',
+        authorAssociation: 'NONE',
+      });
+      anthropic.setBehaviour('overloaded');
+
+      const run = await scenario.run();
+
+      expect(run.outputs['action-taken']).toBe('opened');
+      expect(Number(run.outputs['issue-number'])).not.toBe(spam.number);
+      expect(github.issue(spam.number)).toEqual(spam);
+      expect(issuesOnly(scenario).filter((i) => i.state === 'open')).toHaveLength(2);
+    });
+  });
+});
+
 describe.concurrent('GitHub refusing or losing writes', () => {
   it('fails the run with what to fix when the token cannot write issues', async () => {
     await withScenario(async (scenario) => {
