@@ -457,15 +457,6 @@ function withTrimmedSections(body: string): string {
   return names.reduce((current, name) => replaceSection(current, name, TRIMMED_SECTION) ?? current, body);
 }
 
-/**
- * The updated body, or null when every machine section is gone (the caller falls back to comments)
- * or the body cannot fit GitHub's limit.
- */
-export function renderUpdatedBody(existingBody: string, input: RenderInput): string | null {
-  const update = updateBody(existingBody, input);
-  return update.sectionsWritten === 0 ? null : update.body;
-}
-
 // ---------------------------------------------------------------------------------------------------
 // Comments
 

@@ -11,7 +11,7 @@ import {
   renderFallbackComment,
   renderNewBody,
   renderTitle,
-  renderUpdatedBody,
+  updateBody,
 } from '../../src/incident/render.js';
 import type { RenderInput } from '../../src/incident/render.js';
 import type { IncidentMemory } from '../../src/incident/types.js';
@@ -242,7 +242,13 @@ describe('renderNewBody', () => {
   });
 });
 
-describe('renderUpdatedBody', () => {
+/** The updated body when at least one machine section was rewritten; null when the plan must fall back to comments. */
+function renderUpdatedBody(existingBody: string, input: RenderInput): string | null {
+  const update = updateBody(existingBody, input);
+  return update.sectionsWritten === 0 ? null : update.body;
+}
+
+describe('updateBody', () => {
   it('rewrites the summary and memory but keeps the incident evidence on a healthy run', () => {
     const opened = renderNewBody(inputFor(overloadedEvidence(STARTED)));
     const later = new Date('2026-03-04T10:30:00.000Z');
