@@ -127,8 +127,9 @@ async function postComment(store: IncidentStore, issueNumber: number, comment: s
   try {
     await store.comment(issueNumber, scrub(comment));
   } catch (error) {
-    // Locked between the list and this write: the comment cannot be posted by GITHUB_TOKEN, ever.
-    if (error instanceof GitHubError && error.status === 403 && LOCKED_ANSWER.test(error.message)) {
+    // Locked between the list and this write: the comment cannot be posted by GITHUB_TOKEN, ever. Judged on
+    // GitHub's own words, not our hint (whose generic 403 advice mentions locks too).
+    if (error instanceof GitHubError && error.status === 403 && LOCKED_ANSWER.test(error.detail)) {
       core.warning(`Issue #${issueNumber} is locked: the comment was not posted.`);
       return;
     }

@@ -11,6 +11,8 @@ export class GitHubError extends Error {
   constructor(
     message: string,
     readonly status: number | null,
+    /** GitHub's own message, without our hint: what callers classify on. */
+    readonly detail: string = '',
   ) {
     super(message);
   }
@@ -91,5 +93,5 @@ export function explainGitHubError(error: unknown, doing: string): GitHubError {
   const detail = detailOf(error).replace(/\.$/, '');
   const hint = hintFor(status, detail);
   const what = `GitHub ${doing} failed${status === null ? '' : ` (HTTP ${status})`}`;
-  return new GitHubError(`${what}: ${detail}.${hint === '' ? '' : ` ${hint}`}`, status);
+  return new GitHubError(`${what}: ${detail}.${hint === '' ? '' : ` ${hint}`}`, status, detail);
 }

@@ -264,6 +264,25 @@ describe.concurrent('GitHub refusing or losing writes', () => {
     });
   });
 
+  it('fails the run when a comment is refused for a reason other than a lock', async () => {
+    await withScenario(async (scenario) => {
+      const { anthropic, github } = scenario.sim;
+      anthropic.setBehaviour('overloaded');
+      await scenario.run();
+      const number = issuesOnly(scenario)[0]!.number;
+      // A plain 403 on the timeline comment: our generic 403 hint mentions locks, GitHub's message does not.
+      github.failNext({ method: 'POST', path: /\/comments$/, status: 403, body: { message: 'Forbidden' } });
+
+      anthropic.setBehaviour('server-error');
+      const changed = await scenario.run();
+      expect(changed.exitCode).toBe(1);
+      expect(changed.outputs['action-taken']).toBe('failed');
+      expect(changed.stdout).toContain('::error::');
+      expect(changed.stdout).not.toContain('is locked: the comment was not posted');
+      expect(commentBodies(scenario, number)).toEqual([]);
+    });
+  });
+
   it('keeps a locked incident up to date and closes it without trying to comment', async () => {
     await withScenario(async (scenario) => {
       const { anthropic, github } = scenario.sim;
