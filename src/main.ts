@@ -59,6 +59,7 @@ export async function triage(context: RunContext): Promise<RunResult> {
   let outcome: IssueOutcome | null = null;
   let notes: string[] = [];
   let failure: string | null = null;
+  let outputs: RunOutputs;
   try {
     // 4. What is remembered: the state file, and the incident issues (the source of truth).
     const saved = await readSaved(config);
@@ -80,18 +81,19 @@ export async function triage(context: RunContext): Promise<RunResult> {
     notes = [...decision.warnings, ...incidents.warnings];
     for (const warning of notes) core.warning(scrub(warning));
     core.info(scrub(plan.reason));
+    // The plan's own notes; what happens while writing is logged where it happens (github/apply.ts).
+    for (const note of plan.notes ?? []) core.info(scrub(note));
 
     // 6. Carry the plan out, unless this is a dry run; then save the window for the next run.
-    outcome = await carryOut(config, store, decision, incidents.open[0] ?? null, scrub);
-    for (const note of outcome.notes ?? []) core.info(scrub(note));
+    outcome = await carryOut(config, store, decision, subjectOf(plan, incidents), scrub);
     notes.push(...(outcome.notes ?? []));
   } catch (error) {
     failure = error instanceof Error ? error.message : String(error);
     throw error;
   } finally {
     // 7. Outputs and the job summary, every run, failed ones included: a workflow can still page on them.
-    for (const [name, value] of Object.entries(buildOutputs(verdict, outcome)))
-      core.setOutput(name, scrub(value));
+    outputs = buildOutputs(verdict, outcome);
+    for (const [name, value] of Object.entries(outputs)) core.setOutput(name, scrub(value));
     await writeSummary(scrub(renderSummary({ verdict, evidence, plan, outcome, config, notes, failure })));
   }
 
@@ -105,7 +107,7 @@ export async function triage(context: RunContext): Promise<RunResult> {
       scrub(`Inconclusive: ${verdict.notes.join(' ')} No incident was opened, updated or closed.`),
     );
   }
-  return { verdict, outputs: buildOutputs(verdict, outcome) };
+  return { verdict, outputs };
 }
 
 /**
@@ -228,6 +230,16 @@ async function readIncidents(
     }
   }
   return { open, recentlyClosed, warnings };
+}
+
+/**
+ * The issue the plan acts on: the open incident, or the closed one it reopens or keeps counting in
+ * (people closed it mid-episode). Outputs, dry runs and the state file all name this issue.
+ */
+function subjectOf(plan: IncidentPlan, incidents: IncidentsRead): IncidentIssue | null {
+  if (incidents.open[0] !== undefined) return incidents.open[0];
+  const closed = incidents.recentlyClosed;
+  return closed !== null && 'issueNumber' in plan && plan.issueNumber === closed.number ? closed : null;
 }
 
 /**

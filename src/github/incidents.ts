@@ -183,8 +183,7 @@ export function createIncidentStore(
       refuseRedirect(response.status, issueNumber, `reading issue #${issueNumber}`);
       return { kind: 'found', issue: toIncidentIssue(response.data as RawIssue) };
     } catch (error) {
-      const explained =
-        error instanceof GitHubError ? error : explainGitHubError(error, `reading issue #${issueNumber}`);
+      const explained = explainGitHubError(error, `reading issue #${issueNumber}`);
       if (isIssueGone(explained))
         return { kind: 'gone', explanation: goneExplanation(issueNumber, explained) };
       throw explained;

@@ -30,6 +30,11 @@ describe('lifecycle: recurrence', { timeout: SCENARIO_TIMEOUT_MS }, () => {
     await withLifecycle(async (s) => {
       expect(await outageThenRecovery(s)).toBe(20);
       s.sim.anthropic.setBehaviour('server-error');
+      // A dry run first: it names the closed issue it would reopen, and writes nothing.
+      const writesBefore = s.sim.github.requests.filter((r) => r.method !== 'GET').length;
+      const preview = await s.run(40, { 'dry-run': 'true' });
+      expect(preview.outputs).toMatchObject({ 'action-taken': 'dry-run:reopened', 'issue-number': '1' });
+      expect(s.sim.github.requests.filter((r) => r.method !== 'GET')).toHaveLength(writesBefore);
       const recurred = await s.run(40);
       expect(recurred.outputs).toMatchObject({
         'action-taken': 'reopened',
