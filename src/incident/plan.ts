@@ -425,9 +425,20 @@ function commented(memory: IncidentMemory, comment: string | null, now: Date): I
   return comment === null ? memory : { ...memory, lastCommentAt: now.toISOString() };
 }
 
+/**
+ * The memory of an issue that is open now. People may have reopened an issue the action (or they) had
+ * closed: what its memory says about that close no longer holds, or the summary would read "Resolved"
+ * while the API fails and a people-closed note would never be posted again.
+ */
+function openIssueMemory(issue: IncidentIssue, fallback: IncidentState | null, now: Date): IncidentMemory {
+  const memory = readMemory(issue.body) ?? rebuildMemory(issue, fallback, now);
+  const { closedAt: _closed, episodeEndedAt: _ended, closedByPeopleNotedAt: _noted, ...open } = memory;
+  return open;
+}
+
 function planUpdate(input: PlanInput, issue: IncidentIssue, current: IncidentState): IncidentPlan {
   const { verdict, evidence, config, now } = input;
-  const prior = readMemory(issue.body) ?? rebuildMemory(issue, current, now);
+  const prior = openIssueMemory(issue, current, now);
   const { before, after } = historiesOf(input, prior);
   const gap = gapOf(input, before);
   let memory = unhealthyMemory(prior, current, input, after);
@@ -496,7 +507,7 @@ function recoveringReason(gate: CloseGate, threshold: number): string {
 function planRecovery(input: PlanInput, issue: IncidentIssue): IncidentPlan {
   const { verdict, evidence, config, now } = input;
   const at = now.toISOString();
-  const prior = readMemory(issue.body) ?? rebuildMemory(issue, null, now);
+  const prior = openIssueMemory(issue, null, now);
   const { before, after } = historiesOf(input, prior);
   const gap = gapOf(input, before);
   let memory: IncidentMemory = withHistory(

@@ -481,8 +481,6 @@ function changeLines(
   verdict: Verdict,
   config: Pick<Config, 'runUrl'>,
 ): string[] {
-  const findings = verdict.findings.slice(0, FINDINGS_QUOTED).map(findingLine);
-  const more = verdict.findings.length - findings.length;
   return [
     changeHeadline(from, to),
     '',
@@ -490,8 +488,7 @@ function changeLines(
     '',
     'Why:',
     '',
-    ...(findings.length > 0 ? findings : ['- no finding recorded']),
-    ...(more > 0 ? [`- …and ${more} more`] : []),
+    ...findingLines(verdict),
     '',
     `Observed by ${runLink(config.runUrl)}. The Mitigation section above now shows this diagnosis's runbook.`,
   ];

@@ -281,6 +281,18 @@ describe('lifecycle: closing and reopening', () => {
     expect(readSection(issue.body, 'summary')).toMatch(/^\*\*Resolved\*\* after 10 min; peak severity P1\./);
   });
 
+  it('forgets the close when people reopen the issue themselves, so it does not read Resolved while failing', () => {
+    const { issue } = closedIncident();
+    const reopenedByPeople: IncidentIssue = { ...issue, state: 'open', stateReason: 'reopened' };
+    const decision = decide(overloadedEvidence(at(30)), 30, { open: [reopenedByPeople] });
+    expect(decision.plan.action).toBe('update');
+    if (decision.plan.action !== 'update') return;
+    const updated = carried(decision.plan, reopenedByPeople);
+    expect(readMemory(updated.body)?.closedAt).toBeUndefined();
+    expect(readSection(updated.body, 'summary')).not.toMatch(/Resolved/);
+    expect(readSection(updated.body, 'summary')).toMatch(/ongoing since/);
+  });
+
   it('reopens the same issue when the problem recurs within reopen-window, carrying the episode on', () => {
     const { issue } = closedIncident();
     const decision = decide(overloadedEvidence(at(70)), 70, { recentlyClosed: issue });
