@@ -121,11 +121,15 @@ function redactedInput(input: RenderInput): RenderInput {
 
 /** `P1 Claude API incident: API overloaded (529) on claude-haiku-4-5`, within GitHub's title limit. */
 export function renderTitle(severity: Severity, diagnosis: Diagnosis, models: readonly string[]): string {
-  const named = models.slice(0, TITLE_MODELS).map((m) => inertInline(m, MODEL_CHARS));
-  const more = models.length > TITLE_MODELS ? ` +${models.length - TITLE_MODELS} more` : '';
-  const on = named.length > 0 ? ` on ${named.join(', ')}${more}` : '';
-  const title = `${severity} Claude API incident: ${diagnosisTitle(diagnosis)}${on}`;
-  return title.length <= GITHUB_TITLE_LIMIT ? title : `${title.slice(0, GITHUB_TITLE_LIMIT - 1)}…`;
+  const head = `${severity} Claude API incident: ${diagnosisTitle(diagnosis)}`;
+  // Fewer model names until it fits, rather than cutting mid-name (or mid-escape, like `\_`).
+  for (let shown = Math.min(TITLE_MODELS, models.length); shown > 0; shown--) {
+    const named = models.slice(0, shown).map((m) => inertInline(m, MODEL_CHARS));
+    const more = models.length > shown ? ` +${models.length - shown} more` : '';
+    const title = `${head} on ${named.join(', ')}${more}`;
+    if (title.length <= GITHUB_TITLE_LIMIT) return title;
+  }
+  return models.length > 0 ? `${head} on ${models.length} models` : head;
 }
 
 // ---------------------------------------------------------------------------------------------------

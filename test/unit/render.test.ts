@@ -86,6 +86,14 @@ describe('renderTitle', () => {
       GITHUB_TITLE_LIMIT,
     );
   });
+
+  it('drops model names rather than cutting one, or an escape, in half', () => {
+    const long = (c: string) => `claude_${c.repeat(100)}`;
+    const title = renderTitle('P1', 'overloaded', [long('a'), long('b'), long('c')]);
+    expect(title.length).toBeLessThanOrEqual(GITHUB_TITLE_LIMIT);
+    expect(title).toMatch(/ \+[12] more$/);
+    expect(title).not.toMatch(/\\…?$/);
+  });
 });
 
 describe('renderNewBody', () => {
